@@ -5,8 +5,7 @@ extension Matrix {
     /// layers use for their products (Z = X·Wᵀ, ∂J/∂W = δᵀ·A, ∂J/∂A = δ·W); it dispatches to
     /// `Scalar.gemm`, i.e. the fast backend for `Float` and the reference loop for `Double`.
     public static func multiply(
-        _ a: Matrix, transposed transposeA: Bool = false,
-        _ b: Matrix, transposed transposeB: Bool = false,
+        _ a: Matrix, _ b: Matrix, transposeA: Bool = false, transposeB: Bool = false,
         into c: inout Matrix, alpha: Scalar = 1, beta: Scalar = 0
     ) {
         let m = transposeA ? a.columns : a.rows
@@ -33,12 +32,11 @@ extension Matrix {
 
     /// op(A)·op(B) as a new matrix (allocates; the training step uses `multiply(_:_:into:)`).
     public static func product(
-        _ a: Matrix, transposed transposeA: Bool = false,
-        _ b: Matrix, transposed transposeB: Bool = false
+        _ a: Matrix, _ b: Matrix, transposeA: Bool = false, transposeB: Bool = false
     ) -> Matrix {
         var c = Matrix(
             rows: transposeA ? a.columns : a.rows, columns: transposeB ? b.rows : b.columns)
-        multiply(a, transposed: transposeA, b, transposed: transposeB, into: &c)
+        multiply(a, b, transposeA: transposeA, transposeB: transposeB, into: &c)
         return c
     }
 }
