@@ -53,10 +53,15 @@ let package = Package(
             name: "BackpropBench",
             dependencies: [
                 "Backprop",
+                "CAllocationCounter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/backprop-bench"
         ),
+
+        // Counts heap allocations (glibc malloc interposition) so the benchmark can prove a
+        // training step allocates nothing.
+        .target(name: "CAllocationCounter"),
 
         // MARK: - Tests
         .testTarget(
