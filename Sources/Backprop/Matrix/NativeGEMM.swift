@@ -1,0 +1,316 @@
+import CBackpropKernels
+
+/// The package's own single-precision matrix product, C ← α·op(A)·op(B) + β·C, row-major.
+///
+/// Three paths, chosen from the whole problem's shape (never from a worker's share of it, so
+/// that every element is computed the same way for any thread count):
+///
+/// - **Few columns** (n ≤ 16, or a tiny product m·n·k < 32768): op(B) is copied into strips
+///   of 16 columns (k x 16, zero padded) and a "skinny" C kernel walks the rows of A in
+///   place. No packing of A, no padding of n = 10 to a full register tile.
+/// - **Few rows** (m ≤ 16): the same kernel on the transposed problem Cᵀ = op(B)ᵀ·op(A)ᵀ,
+///   writing Cᵀ through C's strides.
+/// - **Everything else**: Goto/BLIS blocking. For each NC-column block of op(B) and each
+///   KC-deep slice of k, op(B) is packed into NR-wide panels; for each MC-row block of op(A),
+///   op(A) is packed into MR-high panels; an MR x NR register-tile kernel then runs over
+///   every panel pair. KC slices are summed into C in increasing order of k.
+///
+/// Threads split the rows of C (in multiples of the tile height), never k, so the sums, and
+/// therefore the results, are bitwise the same for 1 and 2 threads. Packing buffers are
+/// per-thread (`bp_thread_buffer`), allocated on first use and reused after.
+enum NativeGEMM {
+    /// Products below this many floating-point operations (2·m·n·k) stay on one thread.
+    static let parallelThreshold = 4_000_000
+    /// Below this m·n·k, the skinny kernel is used even for wide products.
+    static let tinyProductSize = 32_768
+    /// Column-strip width of the skinny kernel.
+    static let skinnyWidth = Int(BP_SKINNY_WIDTH)
+
+    typealias TileKernel = @convention(c) (
+        Int, UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?,
+        Int, Float, Float, Int, Int
+    ) -> Void
+    typealias SkinnyKernel = @convention(c) (
+        Int, Int, Int, Float, UnsafePointer<Float>?, Int, Int, UnsafePointer<Float>?,
+        Float, UnsafeMutablePointer<Float>?, Int, Int
+    ) -> Void
+
+    /// Blocking parameters and kernels for one instruction-set level.
+    struct Blocking {
+        /// Register tile: mr rows x nr columns of C.
+        var mr: Int
+        var nr: Int
+        /// Cache blocks: mc rows of op(A) (L2), kc steps of k, nc columns of op(B) (L3).
+        var mc: Int
+        var kc: Int
+        var nc: Int
+        /// Rows per block of the skinny kernel.
+        var skinnyRows: Int
+        var tile: TileKernel
+        var skinny: SkinnyKernel
+
+        init(level: SIMDLevel) {
+            switch level {
+            case .avx512:
+                (mr, nr, mc, kc, nc) = (Int(BP_MR_AVX512), Int(BP_NR_AVX512), 144, 256, 4096)
+                skinnyRows = Int(BP_SKINNY_ROWS_AVX512)
+                tile = bp_sgemm_tile_avx512
+                skinny = bp_sgemm_skinny_avx512
+            case .avx2:
+                (mr, nr, mc, kc, nc) = (Int(BP_MR_AVX2), Int(BP_NR_AVX2), 144, 256, 4096)
+                skinnyRows = Int(BP_SKINNY_ROWS_AVX2)
+                tile = bp_sgemm_tile_avx2
+                skinny = bp_sgemm_skinny_avx2
+            case .portable:
+                (mr, nr, mc, kc, nc) = (Int(BP_MR_PORTABLE), Int(BP_NR_PORTABLE), 128, 256, 4096)
+                skinnyRows = Int(BP_SKINNY_ROWS_PORTABLE)
+                tile = bp_sgemm_tile_portable
+                skinny = bp_sgemm_skinny_portable
+            }
+        }
+    }
+
+    static let blockingByLevel: [Blocking] = SIMDLevel.allCases.map { Blocking(level: $0) }
+
+    /// C ← α·op(A)·op(B) + β·C; see `NetworkScalar.gemm` for the argument conventions.
+    static func sgemm(
+        level: SIMDLevel, threads: Int,
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        if m <= 0 || n <= 0 { return }
+        if k <= 0 || alpha == 0 {
+            scale(c: c, ldc: ldc, m: m, n: n, beta: beta)
+            return
+        }
+        let blocking = blockingByLevel[level.rawValue]
+        let flops = 2 * m * n * k
+        let workers = flops >= parallelThreshold ? max(1, min(threads, availableCores)) : 1
+        // op(A)[i, p] = a[i * aRowStride + p * aColumnStride], likewise for B.
+        let aRowStride = transposeA ? 1 : lda
+        let aColumnStride = transposeA ? lda : 1
+        let bRowStride = transposeB ? 1 : ldb
+        let bColumnStride = transposeB ? ldb : 1
+
+        if n <= skinnyWidth || m * n * k < tinyProductSize {
+            skinnyProduct(
+                blocking: blocking, workers: workers, m: m, n: n, k: k, alpha: alpha,
+                a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
+                b: b, bRowStride: bRowStride, bColumnStride: bColumnStride,
+                beta: beta, c: c, cRowStride: ldc, cColumnStride: 1)
+        } else if m <= skinnyWidth {
+            // Cᵀ = op(B)ᵀ·op(A)ᵀ: n x m, its (j, i) element stored at c[i * ldc + j].
+            skinnyProduct(
+                blocking: blocking, workers: workers, m: n, n: m, k: k, alpha: alpha,
+                a: b, aRowStride: bColumnStride, aColumnStride: bRowStride,
+                b: a, bRowStride: aColumnStride, bColumnStride: aRowStride,
+                beta: beta, c: c, cRowStride: 1, cColumnStride: ldc)
+        } else {
+            let rowsPerWorker = (m + workers - 1) / workers
+            let chunk = (rowsPerWorker + blocking.mr - 1) / blocking.mr * blocking.mr
+            parallelFor(workers: workers) { worker in
+                let start = worker * chunk
+                let end = min(m, start + chunk)
+                if start >= end { return }
+                packedProduct(
+                    blocking: blocking, rows: start..<end, n: n, k: k, alpha: alpha,
+                    a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
+                    b: b, bRowStride: bRowStride, bColumnStride: bColumnStride,
+                    beta: beta, c: c, ldc: ldc)
+            }
+        }
+    }
+
+    /// C ← β·C, with β = 0 writing zeros without reading C.
+    static func scale(c: UnsafeMutablePointer<Float>, ldc: Int, m: Int, n: Int, beta: Float) {
+        if beta == 1 { return }
+        for i in 0..<m {
+            let row = c + i * ldc
+            if beta == 0 {
+                row.update(repeating: 0, count: n)
+            } else {
+                for j in 0..<n { row[j] *= beta }
+            }
+        }
+    }
+
+    // MARK: - Few columns
+
+    /// C ← α·A·B + β·C for general strides, in strips of 16 columns of B.
+    static func skinnyProduct(
+        blocking: Blocking, workers: Int, m: Int, n: Int, k: Int, alpha: Float,
+        a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
+        b: UnsafePointer<Float>, bRowStride: Int, bColumnStride: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, cRowStride: Int, cColumnStride: Int
+    ) {
+        let width = skinnyWidth
+        guard let strip = bp_thread_buffer(2, k * width) else {
+            return referenceFallback(
+                m: m, n: n, k: k, alpha: alpha, a: a, aRowStride: aRowStride,
+                aColumnStride: aColumnStride, b: b, bRowStride: bRowStride,
+                bColumnStride: bColumnStride, beta: beta, c: c, cRowStride: cRowStride,
+                cColumnStride: cColumnStride)
+        }
+        let unit = blocking.skinnyRows * 8
+        let rowsPerWorker = (m + workers - 1) / workers
+        let chunk = (rowsPerWorker + unit - 1) / unit * unit
+        var column = 0
+        while column < n {
+            let columns = min(width, n - column)
+            // strip[p * 16 + j] = B[p, column + j], zero for j ≥ columns.
+            for p in 0..<k {
+                let source = b + p * bRowStride + column * bColumnStride
+                let target = strip + p * width
+                if bColumnStride == 1 {
+                    target.update(from: source, count: columns)
+                } else {
+                    for j in 0..<columns { target[j] = source[j * bColumnStride] }
+                }
+                if columns < width {
+                    (target + columns).update(repeating: 0, count: width - columns)
+                }
+            }
+            let stripC = c + column * cColumnStride
+            parallelFor(workers: workers) { worker in
+                let start = worker * chunk
+                let end = min(m, start + chunk)
+                if start >= end { return }
+                blocking.skinny(
+                    end - start, columns, k, alpha, a + start * aRowStride, aRowStride,
+                    aColumnStride, strip, beta, stripC + start * cRowStride, cRowStride,
+                    cColumnStride)
+            }
+            column += width
+        }
+    }
+
+    /// The plain loop, used only when a scratch buffer cannot be allocated.
+    static func referenceFallback(
+        m: Int, n: Int, k: Int, alpha: Float,
+        a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
+        b: UnsafePointer<Float>, bRowStride: Int, bColumnStride: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, cRowStride: Int, cColumnStride: Int
+    ) {
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum: Float = 0
+                for p in 0..<k {
+                    sum += a[i * aRowStride + p * aColumnStride]
+                        * b[p * bRowStride + j * bColumnStride]
+                }
+                let index = i * cRowStride + j * cColumnStride
+                c[index] = beta == 0 ? alpha * sum : alpha * sum + beta * c[index]
+            }
+        }
+    }
+
+    // MARK: - Packed blocks
+
+    /// Rows `rows` of C ← α·op(A)·op(B) + β·C by Goto/BLIS blocking on this thread.
+    static func packedProduct(
+        blocking: Blocking, rows: Range<Int>, n: Int, k: Int, alpha: Float,
+        a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
+        b: UnsafePointer<Float>, bRowStride: Int, bColumnStride: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        let mr = blocking.mr
+        let nr = blocking.nr
+        let kcMax = min(blocking.kc, k)
+        let mcMax = min(blocking.mc, (rows.count + mr - 1) / mr * mr)
+        let ncMax = min(blocking.nc, (n + nr - 1) / nr * nr)
+        guard let packedA = bp_thread_buffer(0, mcMax * kcMax),
+            let packedB = bp_thread_buffer(1, ncMax * kcMax)
+        else {
+            return referenceFallback(
+                m: rows.count, n: n, k: k, alpha: alpha, a: a + rows.lowerBound * aRowStride,
+                aRowStride: aRowStride, aColumnStride: aColumnStride, b: b,
+                bRowStride: bRowStride, bColumnStride: bColumnStride, beta: beta,
+                c: c + rows.lowerBound * ldc, cRowStride: ldc, cColumnStride: 1)
+        }
+        let tile = blocking.tile
+        var jc = 0
+        while jc < n {
+            let nc = min(blocking.nc, n - jc)
+            var pc = 0
+            while pc < k {
+                let kc = min(blocking.kc, k - pc)
+                // Panels run across op(B)'s columns; within a panel, k steps.
+                packPanels(
+                    source: b + pc * bRowStride + jc * bColumnStride,
+                    acrossStride: bColumnStride, depthStride: bRowStride,
+                    across: nc, depth: kc, panelWidth: nr, into: packedB)
+                let blockBeta: Float = pc == 0 ? beta : 1
+                var ic = rows.lowerBound
+                while ic < rows.upperBound {
+                    let mc = min(blocking.mc, rows.upperBound - ic)
+                    packPanels(
+                        source: a + ic * aRowStride + pc * aColumnStride,
+                        acrossStride: aRowStride, depthStride: aColumnStride,
+                        across: mc, depth: kc, panelWidth: mr, into: packedA)
+                    var jr = 0
+                    while jr < nc {
+                        let columns = min(nr, nc - jr)
+                        let panelB = UnsafePointer(packedB + jr * kc)
+                        var ir = 0
+                        while ir < mc {
+                            tile(
+                                kc, UnsafePointer(packedA + ir * kc), panelB,
+                                c + (ic + ir) * ldc + jc + jr, ldc, alpha, blockBeta,
+                                min(mr, mc - ir), columns)
+                            ir += mr
+                        }
+                        jr += nr
+                    }
+                    ic += mc
+                }
+                pc += kc
+            }
+            jc += nc
+        }
+    }
+
+    /// Copies a `depth` x `across` block into panels of `panelWidth`: panel q holds, for each
+    /// step p, the values at across-index q·panelWidth ..< (q+1)·panelWidth, zero past the end.
+    /// Element (across x, depth p) is `source[x * acrossStride + p * depthStride]`.
+    @inline(__always)
+    static func packPanels(
+        source: UnsafePointer<Float>, acrossStride: Int, depthStride: Int,
+        across: Int, depth: Int, panelWidth: Int, into target: UnsafeMutablePointer<Float>
+    ) {
+        var x0 = 0
+        var panel = target
+        while x0 < across {
+            let width = min(panelWidth, across - x0)
+            let origin = source + x0 * acrossStride
+            if acrossStride == 1 {
+                // Contiguous along the panel: one run of `width` floats per depth step.
+                for p in 0..<depth {
+                    let from = origin + p * depthStride
+                    let to = panel + p * panelWidth
+                    for x in 0..<width { to[x] = from[x] }
+                    for x in width..<panelWidth { to[x] = 0 }
+                }
+            } else {
+                // Contiguous along depth: read each row once, scatter into the panel.
+                for x in 0..<width {
+                    let from = origin + x * acrossStride
+                    var to = panel + x
+                    for p in 0..<depth {
+                        to.pointee = from[p * depthStride]
+                        to += panelWidth
+                    }
+                }
+                if width < panelWidth {
+                    for p in 0..<depth {
+                        (panel + p * panelWidth + width).update(
+                            repeating: 0, count: panelWidth - width)
+                    }
+                }
+            }
+            panel += panelWidth * depth
+            x0 += panelWidth
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import CBackpropKernels
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Elementwise functions for the activation layers, over `count` contiguous elements.
+///
+/// Every function reads `input[i]` before writing `output[i]`, so `input == output` (in place)
+/// is allowed; other overlaps are not. The `Float` versions run SIMD kernels in
+/// `CBackpropKernels` (AVX-512, AVX2 + FMA or portable, chosen at run time); the `Double`
+/// versions loop over the C library.
+///
+/// Accuracy of the `Float` versions, measured against the `Double` C library over a dense
+/// sweep (see `VectorMathTests`):
+/// - `exp`: relative error ≤ 2·10⁻⁷ on [−87, 88] (Cephes-style degree-6 polynomial after
+///   reducing by n·ln 2); +∞ above ln(Float.greatestFiniteMagnitude) ≈ 88.72, gradual underflow
+///   to 0 below −87.3.
+/// - `sigmoid` σ(x) = 1 / (1 + e⁻ˣ): relative error ≤ 4·10⁻⁷ (about 3 ulp) for x ≥ −87,
+///   exactly 1 for x > 17, exactly 0 for x < −104.
+/// - `tanh`: relative error ≤ 4·10⁻⁷ (about 3 ulp) everywhere; odd; ±1 for |x| > 9.1.
+///
+/// NaN in gives NaN out for `exp`, `sigmoid`, `tanh` and `reluForward`.
+public enum VectorMath {
+    static let level = Int32(SIMDLevel.detected.rawValue)
+
+    // MARK: - Float
+
+    /// output[i] = e^input[i]
+    public static func exp(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
+        bp_vexp(input, output, count, level)
+    }
+
+    /// output[i] = σ(input[i]) = 1 / (1 + e^−input[i])
+    public static func sigmoid(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
+        bp_vsigmoid(input, output, count, level)
+    }
+
+    /// output[i] = tanh(input[i])
+    public static func tanh(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
+        bp_vtanh(input, output, count, level)
+    }
+
+    /// output[i] = max(input[i], 0); NaN stays NaN.
+    public static func reluForward(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count {
+            let z = input[i]
+            output[i] = z < 0 ? 0 : z
+        }
+    }
+
+    /// ∂J/∂Z = ∂J/∂A ⊙ a ⊙ (1 − a), with σ′ computed from the output a = σ(z).
+    public static func sigmoidBackward(
+        output a: UnsafePointer<Float>, outputGradient dA: UnsafePointer<Float>,
+        into dZ: UnsafeMutablePointer<Float>, count: Int
+    ) {
+        for i in 0..<count {
+            let value = a[i]
+            dZ[i] = dA[i] * (value * (1 - value))
+        }
+    }
+
+    /// ∂J/∂Z = ∂J/∂A ⊙ (1 − a²), with tanh′ computed from the output a = tanh(z).
+    public static func tanhBackward(
+        output a: UnsafePointer<Float>, outputGradient dA: UnsafePointer<Float>,
+        into dZ: UnsafeMutablePointer<Float>, count: Int
+    ) {
+        for i in 0..<count {
+            let value = a[i]
+            dZ[i] = dA[i] * (1 - value * value)
+        }
+    }
+
+    /// ∂J/∂Z = ∂J/∂A ⊙ 1[z > 0], with the indicator computed from the input z.
+    public static func reluBackward(
+        input z: UnsafePointer<Float>, outputGradient dA: UnsafePointer<Float>,
+        into dZ: UnsafeMutablePointer<Float>, count: Int
+    ) {
+        for i in 0..<count {
+            dZ[i] = z[i] > 0 ? dA[i] : 0
+        }
+    }
+
+    // MARK: - Double (C library, for gradient checks)
+
+    /// output[i] = e^input[i]
+    public static func exp(_ input: UnsafePointer<Double>, _ output: UnsafeMutablePointer<Double>, count: Int) {
+        for i in 0..<count { output[i] = Glibc_exp(input[i]) }
+    }
+
+    /// output[i] = σ(input[i]) = 1 / (1 + e^−input[i])
+    public static func sigmoid(_ input: UnsafePointer<Double>, _ output: UnsafeMutablePointer<Double>, count: Int) {
+        for i in 0..<count { output[i] = 1 / (1 + Glibc_exp(-input[i])) }
+    }
+
+    /// output[i] = tanh(input[i])
+    public static func tanh(_ input: UnsafePointer<Double>, _ output: UnsafeMutablePointer<Double>, count: Int) {
+        for i in 0..<count { output[i] = Glibc_tanh(input[i]) }
+    }
+
+    /// output[i] = max(input[i], 0); NaN stays NaN.
+    public static func reluForward(_ input: UnsafePointer<Double>, _ output: UnsafeMutablePointer<Double>, count: Int) {
+        for i in 0..<count {
+            let z = input[i]
+            output[i] = z < 0 ? 0 : z
+        }
+    }
+
+    /// ∂J/∂Z = ∂J/∂A ⊙ a ⊙ (1 − a), with σ′ computed from the output a = σ(z).
+    public static func sigmoidBackward(
+        output a: UnsafePointer<Double>, outputGradient dA: UnsafePointer<Double>,
+        into dZ: UnsafeMutablePointer<Double>, count: Int
+    ) {
+        for i in 0..<count {
+            let value = a[i]
+            dZ[i] = dA[i] * (value * (1 - value))
+        }
+    }
+
+    /// ∂J/∂Z = ∂J/∂A ⊙ (1 − a²), with tanh′ computed from the output a = tanh(z).
+    public static func tanhBackward(
+        output a: UnsafePointer<Double>, outputGradient dA: UnsafePointer<Double>,
+        into dZ: UnsafeMutablePointer<Double>, count: Int
+    ) {
+        for i in 0..<count {
+            let value = a[i]
+            dZ[i] = dA[i] * (1 - value * value)
+        }
+    }
+
+    /// ∂J/∂Z = ∂J/∂A ⊙ 1[z > 0], with the indicator computed from the input z.
+    public static func reluBackward(
+        input z: UnsafePointer<Double>, outputGradient dA: UnsafePointer<Double>,
+        into dZ: UnsafeMutablePointer<Double>, count: Int
+    ) {
+        for i in 0..<count {
+            dZ[i] = z[i] > 0 ? dA[i] : 0
+        }
+    }
+}

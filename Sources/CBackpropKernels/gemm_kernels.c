@@ -1,0 +1,159 @@
+// Register-tile SGEMM kernels, one copy per instruction set.
+//
+// Each kernel body is written once with GCC/Clang vector extensions and instantiated with
+// __attribute__((target(...))), so the same source gives zmm code on AVX-512, ymm code on
+// AVX2+FMA and SSE2/NEON code elsewhere. The callers choose the copy at run time.
+//
+// Tile kernel: C[rows x cols] ← α·Ã·B̃ + β·C for packed panels Ã (kc x MR, MR values per k
+// step) and B̃ (kc x NR, NR values per k step), rows ≤ MR, cols ≤ NR. Edge tiles run the same
+// vector code on a local copy of the tile, so an element's value never depends on whether
+// its tile was full.
+//
+// Skinny kernel: C (m x n, n ≤ 16) ← α·A·B̃ + β·C for an unpacked A with arbitrary strides and
+// B̃ packed as k rows of 16 (zero padded). C has arbitrary strides too, which lets the caller
+// compute a product with few rows as the transposed product with few columns.
+
+#include "CBackpropKernels.h"
+#include <string.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#define BP_X86 1
+#define TARGET_AVX512 __attribute__((target("avx512f")))
+#define TARGET_AVX2 __attribute__((target("avx2,fma")))
+#endif
+
+typedef float bp_v16 __attribute__((vector_size(64)));
+typedef float bp_v8 __attribute__((vector_size(32)));
+typedef float bp_v4 __attribute__((vector_size(16)));
+
+#define LOADV(VT, p) ({ VT _v; memcpy(&_v, (p), sizeof(VT)); _v; })
+#define STOREV(VT, p, v) do { VT _v = (v); memcpy((p), &_v, sizeof(VT)); } while (0)
+
+// C tile update for a tile held in memory at `ct` with row stride `ldct`.
+#define TILE_UPDATE(VT, LANES, MR, NV, ct, ldct)                                      \
+    do {                                                                               \
+        if (beta == 0.0f) {                                                            \
+            for (int r = 0; r < MR; r++)                                               \
+                for (int v = 0; v < NV; v++)                                           \
+                    STOREV(VT, (ct) + r * (ldct) + v * LANES, alpha * acc[r][v]);      \
+        } else if (beta == 1.0f) {                                                     \
+            for (int r = 0; r < MR; r++)                                               \
+                for (int v = 0; v < NV; v++) {                                         \
+                    VT old = LOADV(VT, (ct) + r * (ldct) + v * LANES);                 \
+                    STOREV(VT, (ct) + r * (ldct) + v * LANES, alpha * acc[r][v] + old);\
+                }                                                                      \
+        } else {                                                                       \
+            for (int r = 0; r < MR; r++)                                               \
+                for (int v = 0; v < NV; v++) {                                         \
+                    VT old = LOADV(VT, (ct) + r * (ldct) + v * LANES);                 \
+                    STOREV(VT, (ct) + r * (ldct) + v * LANES,                          \
+                           alpha * acc[r][v] + beta * old);                            \
+                }                                                                      \
+        }                                                                              \
+    } while (0)
+
+#define DEFINE_TILE_KERNEL(NAME, ATTR, VT, LANES, MR, NV)                              \
+    ATTR void NAME(long kc, const float *restrict a, const float *restrict b,          \
+                   float *restrict c, long ldc, float alpha, float beta,               \
+                   long rows, long cols) {                                             \
+        VT acc[MR][NV];                                                                \
+        for (int r = 0; r < MR; r++)                                                   \
+            for (int v = 0; v < NV; v++) acc[r][v] = (VT){0};                          \
+        for (long p = 0; p < kc; p++) {                                                \
+            VT bv[NV];                                                                 \
+            for (int v = 0; v < NV; v++) bv[v] = LOADV(VT, b + v * LANES);             \
+            for (int r = 0; r < MR; r++) {                                             \
+                float av = a[r];                                                       \
+                for (int v = 0; v < NV; v++) acc[r][v] += av * bv[v];                  \
+            }                                                                          \
+            a += MR;                                                                   \
+            b += NV * LANES;                                                           \
+        }                                                                              \
+        if (rows == MR && cols == NV * LANES) {                                        \
+            TILE_UPDATE(VT, LANES, MR, NV, c, ldc);                                    \
+        } else {                                                                       \
+            float tile[MR * NV * LANES];                                               \
+            memset(tile, 0, sizeof tile);                                              \
+            if (beta != 0.0f)                                                          \
+                for (long r = 0; r < rows; r++)                                        \
+                    for (long j = 0; j < cols; j++)                                    \
+                        tile[r * NV * LANES + j] = c[r * ldc + j];                     \
+            TILE_UPDATE(VT, LANES, MR, NV, tile, NV * LANES);                          \
+            for (long r = 0; r < rows; r++)                                            \
+                for (long j = 0; j < cols; j++)                                        \
+                    c[r * ldc + j] = tile[r * NV * LANES + j];                         \
+        }                                                                              \
+    }
+
+// One block of R rows of the skinny product; acc holds 16 columns per row.
+#define SKINNY_BLOCK(VT, LANES, NV, R)                                                 \
+    do {                                                                               \
+        VT acc[R][NV];                                                                 \
+        for (int r = 0; r < R; r++)                                                    \
+            for (int v = 0; v < NV; v++) acc[r][v] = (VT){0};                          \
+        const float *arow[R];                                                          \
+        for (int r = 0; r < R; r++) arow[r] = a + (i + r) * ars;                       \
+        const float *bq = bp;                                                          \
+        for (long p = 0; p < k; p++) {                                                 \
+            VT bv[NV];                                                                 \
+            for (int v = 0; v < NV; v++) bv[v] = LOADV(VT, bq + v * LANES);            \
+            for (int r = 0; r < R; r++) {                                              \
+                float av = arow[r][p * acs];                                           \
+                for (int v = 0; v < NV; v++) acc[r][v] += av * bv[v];                  \
+            }                                                                          \
+            bq += 16;                                                                  \
+        }                                                                              \
+        for (int r = 0; r < R; r++) {                                                  \
+            float *crow = c + (i + r) * crs;                                           \
+            float row[16];                                                             \
+            if (beta == 0.0f) {                                                        \
+                for (int v = 0; v < NV; v++) STOREV(VT, row + v * LANES, alpha * acc[r][v]); \
+            } else {                                                                   \
+                memset(row, 0, sizeof row);                                            \
+                for (long j = 0; j < n; j++) row[j] = crow[j * ccs];                   \
+                for (int v = 0; v < NV; v++) {                                         \
+                    VT old = LOADV(VT, row + v * LANES);                               \
+                    STOREV(VT, row + v * LANES, alpha * acc[r][v] + beta * old);       \
+                }                                                                      \
+            }                                                                          \
+            for (long j = 0; j < n; j++) crow[j * ccs] = row[j];                       \
+        }                                                                              \
+    } while (0)
+
+#define DEFINE_SKINNY_KERNEL(NAME, ATTR, VT, LANES, NV, RB)                            \
+    ATTR void NAME(long m, long n, long k, float alpha, const float *a, long ars,      \
+                   long acs, const float *bp, float beta, float *c, long crs,          \
+                   long ccs) {                                                         \
+        long i = 0;                                                                    \
+        for (; i + RB <= m; i += RB) SKINNY_BLOCK(VT, LANES, NV, RB);                  \
+        for (; i < m; i++) SKINNY_BLOCK(VT, LANES, NV, 1);                             \
+    }
+
+#ifdef BP_X86
+DEFINE_TILE_KERNEL(bp_sgemm_tile_avx512, TARGET_AVX512, bp_v16, 16, BP_MR_AVX512, 2)
+DEFINE_TILE_KERNEL(bp_sgemm_tile_avx2, TARGET_AVX2, bp_v8, 8, BP_MR_AVX2, 2)
+DEFINE_SKINNY_KERNEL(bp_sgemm_skinny_avx512, TARGET_AVX512, bp_v16, 16, 1, BP_SKINNY_ROWS_AVX512)
+DEFINE_SKINNY_KERNEL(bp_sgemm_skinny_avx2, TARGET_AVX2, bp_v8, 8, 2, BP_SKINNY_ROWS_AVX2)
+#else
+// Other CPUs have only the portable kernels; these names fall back to them.
+void bp_sgemm_tile_avx512(long kc, const float *a, const float *b, float *c, long ldc,
+                          float alpha, float beta, long rows, long cols) {
+    bp_sgemm_tile_portable(kc, a, b, c, ldc, alpha, beta, rows, cols);
+}
+void bp_sgemm_tile_avx2(long kc, const float *a, const float *b, float *c, long ldc,
+                        float alpha, float beta, long rows, long cols) {
+    bp_sgemm_tile_portable(kc, a, b, c, ldc, alpha, beta, rows, cols);
+}
+void bp_sgemm_skinny_avx512(long m, long n, long k, float alpha, const float *a, long ars,
+                            long acs, const float *bp, float beta, float *c, long crs,
+                            long ccs) {
+    bp_sgemm_skinny_portable(m, n, k, alpha, a, ars, acs, bp, beta, c, crs, ccs);
+}
+void bp_sgemm_skinny_avx2(long m, long n, long k, float alpha, const float *a, long ars,
+                          long acs, const float *bp, float beta, float *c, long crs,
+                          long ccs) {
+    bp_sgemm_skinny_portable(m, n, k, alpha, a, ars, acs, bp, beta, c, crs, ccs);
+}
+#endif
+DEFINE_TILE_KERNEL(bp_sgemm_tile_portable, , bp_v4, 4, BP_MR_PORTABLE, 2)
+DEFINE_SKINNY_KERNEL(bp_sgemm_skinny_portable, , bp_v4, 4, 4, BP_SKINNY_ROWS_PORTABLE)
