@@ -37,6 +37,16 @@ public protocol NetworkScalar: BinaryFloatingPoint, SIMDScalar, LosslessStringCo
 
     /// The safetensors dtype tag this scalar is stored as when saved at full precision.
     static var safetensorsDType: String { get }
+
+    /// output[i] ← σ(input[i]) = 1 / (1 + e^(−input[i])) for i in 0..<count (in place allowed).
+    static func sigmoid(_ input: UnsafePointer<Self>, into output: UnsafeMutablePointer<Self>, count: Int)
+    /// output[i] ← tanh(input[i]) for i in 0..<count (in place allowed).
+    static func tanh(_ input: UnsafePointer<Self>, into output: UnsafeMutablePointer<Self>, count: Int)
+}
+
+extension NetworkScalar {
+    /// σ(x) = 1 / (1 + e⁻ˣ); saturates to exactly 0 or 1 without overflow.
+    @inlinable public static func sigmoid(_ x: Self) -> Self { 1 / (1 + exp(-x)) }
 }
 
 extension Float: NetworkScalar {
@@ -55,6 +65,12 @@ extension Float: NetworkScalar {
             alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
     }
     public static var safetensorsDType: String { "F32" }
+    public static func sigmoid(_ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { output[i] = sigmoid(input[i]) }
+    }
+    public static func tanh(_ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { output[i] = tanhf(input[i]) }
+    }
 }
 
 extension Double: NetworkScalar {
@@ -73,6 +89,12 @@ extension Double: NetworkScalar {
             alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
     }
     public static var safetensorsDType: String { "F64" }
+    public static func sigmoid(_ input: UnsafePointer<Double>, into output: UnsafeMutablePointer<Double>, count: Int) {
+        for i in 0..<count { output[i] = sigmoid(input[i]) }
+    }
+    public static func tanh(_ input: UnsafePointer<Double>, into output: UnsafeMutablePointer<Double>, count: Int) {
+        for i in 0..<count { output[i] = Glibc_tanh(input[i]) }
+    }
 }
 
 // The C library's double-precision functions under names that don't collide with the

@@ -1,0 +1,43 @@
+/// Examples and their targets: `inputs` is n x features (one example per row), `targets`
+/// is n x 1 class indices (classification) or n x k values (regression, binary targets).
+public struct Dataset<Scalar: NetworkScalar>: Sendable {
+    public var inputs: Matrix<Scalar>
+    public var targets: Matrix<Scalar>
+    /// Names of the classes, when known (index = class).
+    public var classNames: [String]?
+
+    public init(inputs: Matrix<Scalar>, targets: Matrix<Scalar>, classNames: [String]? = nil) {
+        precondition(inputs.rows == targets.rows, "Dataset: \(inputs.rows) inputs but \(targets.rows) targets")
+        self.inputs = inputs
+        self.targets = targets
+        self.classNames = classNames
+    }
+
+    /// Number of examples.
+    public var count: Int { inputs.rows }
+    /// Features per example.
+    public var featureCount: Int { inputs.columns }
+
+    /// The examples at the given row indices, in that order.
+    public func subset<Indices: Collection<Int>>(_ rows: Indices) -> Dataset {
+        var inputs = Matrix<Scalar>(rows: rows.count, columns: self.inputs.columns)
+        var targets = Matrix<Scalar>(rows: rows.count, columns: self.targets.columns)
+        for (destination, source) in rows.enumerated() {
+            for c in 0..<inputs.columns { inputs[destination, c] = self.inputs[source, c] }
+            for c in 0..<targets.columns { targets[destination, c] = self.targets[source, c] }
+        }
+        return Dataset(inputs: inputs, targets: targets, classNames: classNames)
+    }
+
+    /// The number of classes implied by integer class-index targets (max + 1), or nil when
+    /// targets have several columns.
+    public var classCountFromLabels: Int? {
+        guard targets.columns == 1, let maximum = targets.storage.max() else { return nil }
+        return Int(maximum) + 1
+    }
+
+    /// Converts to another scalar type.
+    public func converted<Other: NetworkScalar>(to: Other.Type = Other.self) -> Dataset<Other> {
+        Dataset<Other>(inputs: inputs.converted(), targets: targets.converted(), classNames: classNames)
+    }
+}

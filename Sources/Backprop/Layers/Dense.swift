@@ -1,0 +1,73 @@
+/// A fully connected layer: Z = X·Wᵀ + b.
+///
+/// **Shapes**: X is n x inputs (one example per row), W is outputs x inputs (row j holds
+/// the weights into neuron j, as PyTorch's `nn.Linear` and seeds 002/004 store it), b is
+/// 1 x outputs (broadcast over rows), Z is n x outputs.
+///
+/// **Forward**: z⁽ˡ⁾ₖⱼ = bⱼ + Σᵢ wⱼᵢ·a⁽ˡ⁻¹⁾ₖᵢ, i.e. Z = A⁽ˡ⁻¹⁾·Wᵀ + 1·b.
+///
+/// **Backward**, with δ = ∂J/∂Z (n x outputs, already carrying the 1/n batch average):
+/// - BP3 (bias): ∂J/∂b = 1ᵀ·δ, the column sums of δ.
+/// - BP4 (weights): ∂J/∂W = δᵀ·A⁽ˡ⁻¹⁾ (outputs x inputs).
+/// - BP2 (to the layer below): ∂J/∂A⁽ˡ⁻¹⁾ = δ·W (n x inputs); the activation below turns it
+///   into δ⁽ˡ⁻¹⁾ by ⊙ g′. It is skipped for the first layer, whose input is the data.
+public struct Dense<Scalar: NetworkScalar>: Layer {
+    /// W, outputs x inputs.
+    public let weight: Parameter<Scalar>
+    /// b, 1 x outputs; `nil` for a layer without bias (seed 001's hidden layer).
+    public let bias: Parameter<Scalar>?
+
+    public var inputSize: Int { weight.value.columns }
+    public var outputSize: Int { weight.value.rows }
+
+    /// A layer with the given weight (outputs x inputs) and optional bias (outputs values).
+    public init(weight: Matrix<Scalar>, bias: [Scalar]?) {
+        precondition(bias == nil || bias!.count == weight.rows, "Dense: bias must have one value per output")
+        self.weight = Parameter(role: "weight", value: weight)
+        self.bias = bias.map { Parameter(role: "bias", value: Matrix(rows: 1, columns: $0.count, elements: $0)) }
+    }
+
+    /// A layer with zero weights and biases, to be filled by an `Initializer`.
+    public init(inputSize: Int, outputSize: Int, hasBias: Bool = true) {
+        self.init(
+            weight: Matrix(rows: outputSize, columns: inputSize),
+            bias: hasBias ? Array(repeating: 0, count: outputSize) : nil)
+    }
+
+    public var kind: LayerKind { .dense(inputs: inputSize, outputs: outputSize, bias: bias != nil) }
+
+    public var parameters: [Parameter<Scalar>] {
+        if let bias { [weight, bias] } else { [weight] }
+    }
+
+    public func outputSize(inputSize: Int) throws(ShapeError) -> Int {
+        guard inputSize == self.inputSize else {
+            throw ShapeError("\(kind): expected \(self.inputSize) inputs per example, got \(inputSize)")
+        }
+        return outputSize
+    }
+
+    // MARK: Forward: Z = X·Wᵀ + b
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func forward(_ input: Matrix<Scalar>, into output: inout Matrix<Scalar>) {
+        Matrix.multiply(input, weight.value, transposeB: true, into: &output)
+        if let bias { output.addRowVector(bias.value) }
+    }
+
+    // MARK: Backward: BP3 ∂J/∂b = 1ᵀ·δ, BP4 ∂J/∂W = δᵀ·A⁽ˡ⁻¹⁾, BP2 ∂J/∂A⁽ˡ⁻¹⁾ = δ·W
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func backward(
+        input: Matrix<Scalar>, output: Matrix<Scalar>, outputGradient delta: Matrix<Scalar>,
+        inputGradient: inout Matrix<Scalar>, computeInputGradient: Bool
+    ) {
+        Matrix.multiply(delta, input, transposeA: true, into: &weight.gradient)
+        if let bias { delta.sumColumns(into: &bias.gradient) }
+        if computeInputGradient {
+            Matrix.multiply(delta, weight.value, into: &inputGradient)
+        }
+    }
+}

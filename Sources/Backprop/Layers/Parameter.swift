@@ -1,0 +1,36 @@
+/// A trainable tensor and the gradient of the cost with respect to it.
+///
+/// Parameters are reference objects so that an optimizer, a gradient check or a
+/// serializer can walk `Network.parameters` and update values in place, without copying
+/// the layer that owns them. `gradient` always has the shape of `value` and holds ∂J/∂θ
+/// for the last backward pass, J the cost averaged over the batch.
+public final class Parameter<Scalar: NetworkScalar> {
+    /// The tensor's role inside its layer: `"weight"` or `"bias"`.
+    public let role: String
+    /// The current value. A weight is outputs x inputs; a bias is 1 x outputs.
+    public var value: Matrix<Scalar>
+    /// ∂J/∂θ from the last backward pass, same shape as `value`.
+    public var gradient: Matrix<Scalar>
+    /// The optimizer's per-parameter state (momentum buffer, Adam's moments, …), each slot
+    /// shaped like `value`; created by the optimizer on its first step.
+    public var optimizerSlots: [Matrix<Scalar>] = []
+
+    public init(role: String, value: Matrix<Scalar>) {
+        self.role = role
+        self.value = value
+        self.gradient = Matrix(rows: value.rows, columns: value.columns)
+    }
+
+    /// Whether an L2 penalty or weight decay applies (weights only, never biases).
+    public var isWeight: Bool { role == "weight" }
+
+    /// Makes sure `count` zero-filled optimizer slots exist.
+    public func prepareSlots(_ count: Int) {
+        if optimizerSlots.count != count {
+            optimizerSlots = Array(repeating: Matrix(rows: value.rows, columns: value.columns), count: count)
+        }
+    }
+
+    /// The number of scalars in the tensor.
+    public var count: Int { value.storage.count }
+}

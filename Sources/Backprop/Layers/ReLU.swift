@@ -1,0 +1,33 @@
+/// The rectifier A = max(0, Z), elementwise.
+///
+/// **Shapes**: Z and A are n x width.
+/// **Forward**: aₖⱼ = max(0, zₖⱼ).
+/// **Backward** (BP2's ⊙ g′ factor): δ = ∂J/∂A ⊙ 1[Z > 0], computed from the input Z; the
+/// derivative at exactly 0 is taken as 0, as in seed 002 and PyTorch.
+public struct ReLU<Scalar: NetworkScalar>: Layer {
+    public init() {}
+    public var kind: LayerKind { .activation(.relu) }
+    public var parameters: [Parameter<Scalar>] { [] }
+    public func outputSize(inputSize: Int) throws(ShapeError) -> Int { inputSize }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func forward(_ input: Matrix<Scalar>, into output: inout Matrix<Scalar>) {
+        Matrix.map(input, into: &output) { z, a, count in
+            // NaN stays NaN (z > 0 is false, but z * 0 is NaN only for NaN and ±inf).
+            for i in 0..<count { a[i] = z[i] > 0 ? z[i] : (z[i].isNaN ? z[i] : 0) }
+        }
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func backward(
+        input: Matrix<Scalar>, output: Matrix<Scalar>, outputGradient: Matrix<Scalar>,
+        inputGradient: inout Matrix<Scalar>, computeInputGradient: Bool
+    ) {
+        guard computeInputGradient else { return }
+        Matrix.zip(input, outputGradient, into: &inputGradient) { z, dA, dZ, count in
+            for i in 0..<count { dZ[i] = z[i] > 0 ? dA[i] : 0 }
+        }
+    }
+}

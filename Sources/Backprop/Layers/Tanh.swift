@@ -1,0 +1,27 @@
+/// The hyperbolic tangent activation A = tanh(Z), elementwise.
+///
+/// **Shapes**: Z and A are n x width.
+/// **Forward**: aₖⱼ = tanh(zₖⱼ).
+/// **Backward** (BP2's ⊙ g′ factor): δ = ∂J/∂A ⊙ (1 − A²), tanh′ computed from the output A.
+public struct Tanh<Scalar: NetworkScalar>: Layer {
+    public init() {}
+    public var kind: LayerKind { .activation(.tanh) }
+    public var parameters: [Parameter<Scalar>] { [] }
+    public func outputSize(inputSize: Int) throws(ShapeError) -> Int { inputSize }
+
+    public func forward(_ input: Matrix<Scalar>, into output: inout Matrix<Scalar>) {
+        Matrix.map(input, into: &output) { z, a, count in Scalar.tanh(z, into: a, count: count) }
+    }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func backward(
+        input: Matrix<Scalar>, output: Matrix<Scalar>, outputGradient: Matrix<Scalar>,
+        inputGradient: inout Matrix<Scalar>, computeInputGradient: Bool
+    ) {
+        guard computeInputGradient else { return }
+        Matrix.zip(output, outputGradient, into: &inputGradient) { a, dA, dZ, count in
+            for i in 0..<count { dZ[i] = dA[i] * (1 - a[i] * a[i]) }
+        }
+    }
+}

@@ -1,0 +1,219 @@
+/// A sequential feed-forward network: dense layers and activations applied in order,
+/// ending in logits Z⁽ᴸ⁾; the output activation is fused into the loss.
+///
+/// `Network(sizes: [2, 3, 1], …)` builds Linear(2, 3) → g → Linear(3, 1), the layers of
+/// PyTorch's `nn.Sequential(nn.Linear(2, 3), g, nn.Linear(3, 1))`, and names parameters
+/// as its `state_dict()` does: `0.weight`, `0.bias`, `2.weight`, `2.bias`.
+///
+/// The network is a reference object: parameters are updated in place by optimizers.
+/// `copy()` makes an independent network.
+public final class Network<Scalar: NetworkScalar> {
+    /// Features per example.
+    public let inputSize: Int
+    /// The layers in order.
+    public let layers: [any Layer<Scalar>]
+    /// The cost the network is trained with; it fixes the output activation.
+    public let loss: LossFunction
+    /// Every trainable tensor with its PyTorch state-dict name, in state-dict order.
+    public let parameters: [(name: String, parameter: Parameter<Scalar>)]
+    /// Widths: inputs, then each layer's output width.
+    public let widths: [Int]
+
+    /// Assembles layers after checking that each one accepts the previous one's output.
+    public init(inputSize: Int, layers: [any Layer<Scalar>], loss: LossFunction) throws(ShapeError) {
+        guard inputSize > 0 else { throw ShapeError("network: input size must be positive, got \(inputSize)") }
+        var widths = [inputSize]
+        var parameters: [(name: String, parameter: Parameter<Scalar>)] = []
+        for (index, layer) in layers.enumerated() {
+            do {
+                widths.append(try layer.outputSize(inputSize: widths[index]))
+            } catch {
+                throw ShapeError("layer \(index) \(error.description)")
+            }
+            for parameter in layer.parameters {
+                parameters.append(("\(index).\(parameter.role)", parameter))
+            }
+        }
+        self.inputSize = inputSize
+        self.layers = layers
+        self.loss = loss
+        self.parameters = parameters
+        self.widths = widths
+    }
+
+    /// A multilayer perceptron: `sizes` lists the widths including input and output
+    /// (e.g. `[784, 300, 10]`), with `activation` after every dense layer but the last.
+    ///
+    /// - Parameters:
+    ///   - hiddenBias: whether hidden dense layers have a bias (seed 001's has none).
+    ///   - initializer: how weights are drawn, from a `SeededGenerator` seeded with `seed`.
+    public convenience init(
+        sizes: [Int], activation: Activation, loss: LossFunction,
+        initializer: Initializer = .glorot, seed: UInt64 = 0,
+        hiddenBias: Bool = true, outputBias: Bool = true
+    ) throws(ShapeError) {
+        guard sizes.count >= 2, sizes.allSatisfy({ $0 > 0 }) else {
+            throw ShapeError("network: layer sizes must be at least two positive numbers (input and output), got \(sizes)")
+        }
+        var generator = SeededGenerator(seed: seed)
+        var layers: [any Layer<Scalar>] = []
+        for index in 0..<(sizes.count - 1) {
+            let isOutput = index == sizes.count - 2
+            let dense = Dense<Scalar>(
+                inputSize: sizes[index], outputSize: sizes[index + 1],
+                hasBias: isOutput ? outputBias : hiddenBias)
+            initializer.initialize(dense, using: &generator)
+            layers.append(dense)
+            if !isOutput { layers.append(activation.makeLayer(Scalar.self)) }
+        }
+        try self.init(inputSize: sizes[0], layers: layers, loss: loss)
+    }
+
+    /// Output width (logits per example).
+    public var outputSize: Int { widths[widths.count - 1] }
+
+    /// The total number of trainable scalars.
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.parameter.count } }
+
+    /// The dense layers' parameters looked up by state-dict name.
+    public func parameter(named name: String) -> Parameter<Scalar>? {
+        parameters.first { $0.name == name }?.parameter
+    }
+
+    /// The architecture, as stored in model files.
+    public var architecture: NetworkArchitecture {
+        NetworkArchitecture(inputSize: inputSize, layers: layers.map(\.kind), loss: loss)
+    }
+
+    /// An independent network with the same architecture and a copy of the parameters.
+    public func copy() -> Network {
+        let copies: [any Layer<Scalar>] = layers.map { layer in
+            if let dense = layer as? Dense<Scalar> {
+                return Dense(weight: dense.weight.value, bias: dense.bias?.value.storage)
+            }
+            return layer
+        }
+        // The architecture was valid for self, so it is valid for the copy.
+        return try! Network(inputSize: inputSize, layers: copies, loss: loss)
+    }
+
+    /// Overwrites this network's parameters with `other`'s (same architecture).
+    public func assignParameters(from other: Network) {
+        precondition(other.parameters.count == parameters.count, "assignParameters: architectures differ")
+        for (mine, theirs) in zip(parameters, other.parameters) {
+            precondition(mine.parameter.value.shape == theirs.parameter.value.shape, "assignParameters: \(mine.name) shapes differ")
+            mine.parameter.value = theirs.parameter.value
+        }
+    }
+
+    // MARK: - Inference
+
+    /// The logits Z⁽ᴸ⁾ for a batch (n x inputs → n x outputs). Allocates; the training
+    /// step uses `computeGradients(in:)` with a reusable `Workspace` instead.
+    public func logits(_ inputs: Matrix<Scalar>) throws(ShapeError) -> Matrix<Scalar> {
+        guard inputs.columns == inputSize else {
+            throw ShapeError("network: expected \(inputSize) input columns, got \(inputs.columns)")
+        }
+        var current = inputs
+        for (index, layer) in layers.enumerated() {
+            var next = Matrix<Scalar>(rows: inputs.rows, columns: widths[index + 1])
+            layer.forward(current, into: &next)
+            current = next
+        }
+        return current
+    }
+
+    /// The predictions for a batch: class probabilities (softmax), positive-class
+    /// probabilities (sigmoid) or regression outputs (mse).
+    public func predict(_ inputs: Matrix<Scalar>) throws(ShapeError) -> Matrix<Scalar> {
+        loss.outputs(logits: try logits(inputs))
+    }
+
+    /// Cost and accuracy over a whole data set, in batches of `batchSize` rows.
+    public func evaluate(_ dataset: Dataset<Scalar>, batchSize: Int = 1024) throws(ShapeError) -> Evaluation {
+        try loss.validate(targets: dataset.targets, outputSize: outputSize)
+        guard dataset.inputs.columns == inputSize else {
+            throw ShapeError("network: expected \(inputSize) input columns, got \(dataset.inputs.columns)")
+        }
+        let workspace = Workspace(network: self, batchSize: min(batchSize, max(dataset.count, 1)))
+        var totalLoss = 0.0
+        var correct = 0
+        var start = 0
+        while start < dataset.count {
+            let end = min(start + batchSize, dataset.count)
+            workspace.loadRows(start..<end, of: dataset)
+            totalLoss += forward(in: workspace) * Double(end - start)
+            if loss.isClassification {
+                correct += loss.correctCount(logits: workspace.outputs[layers.count - 1], targets: workspace.targets)
+            }
+            start = end
+        }
+        let count = Double(max(dataset.count, 1))
+        return Evaluation(
+            loss: totalLoss / count,
+            accuracy: loss.isClassification ? Double(correct) / count : nil,
+            count: dataset.count)
+    }
+
+    // MARK: - Training step
+
+    /// Forward pass over the batch loaded in `workspace`, keeping every layer's output for
+    /// the backward pass, then the loss; fills `workspace.lossGradient` with δ⁽ᴸ⁾ = ∂J/∂Z⁽ᴸ⁾
+    /// (BP1) and returns J.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    @discardableResult
+    public func forward(in workspace: Workspace<Scalar>) -> Double {
+        workspace.outputs.withUnsafeMutableBufferPointer { outputs in
+            for index in layers.indices {
+                let input = index == 0 ? workspace.input : outputs[index - 1]
+                layers[index].forward(input, into: &outputs[index])
+            }
+        }
+        let last = layers.count - 1
+        return workspace.gradients.withUnsafeMutableBufferPointer { gradients in
+            loss.lossAndGradient(
+                logits: workspace.outputs[last], targets: workspace.targets, gradient: &gradients[last])
+        }
+    }
+
+    /// One forward and backward pass over the batch in `workspace`: returns J and leaves
+    /// ∂J/∂θ in every parameter's `gradient`.
+    ///
+    /// Backward runs BP2 through the layers from last to first; each dense layer applies
+    /// BP3/BP4 for its own parameters. The first layer's input gradient is not computed.
+    /// Allocates nothing once the workspace has been sized for this batch size.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    @discardableResult
+    public func computeGradients(in workspace: Workspace<Scalar>) -> Double {
+        let cost = forward(in: workspace)
+        workspace.gradients.withUnsafeMutableBufferPointer { gradients in
+            workspace.outputs.withUnsafeMutableBufferPointer { outputs in
+                for index in layers.indices.reversed() {
+                    let input = index == 0 ? workspace.input : outputs[index - 1]
+                    if index == 0 {
+                        layers[index].backward(
+                            input: input, output: outputs[index], outputGradient: gradients[index],
+                            inputGradient: &workspace.unusedGradient, computeInputGradient: false)
+                    } else {
+                        layers[index].backward(
+                            input: input, output: outputs[index], outputGradient: gradients[index],
+                            inputGradient: &gradients[index - 1], computeInputGradient: true)
+                    }
+                }
+            }
+        }
+        return cost
+    }
+}
+
+/// Cost and accuracy of a network over a data set.
+public struct Evaluation: Sendable, Equatable {
+    /// J, averaged over the examples.
+    public var loss: Double
+    /// Fraction of examples classified correctly; `nil` for regression.
+    public var accuracy: Double?
+    /// Number of examples.
+    public var count: Int
+}
