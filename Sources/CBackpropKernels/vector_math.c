@@ -5,8 +5,8 @@
 // polynomial, then scaled by 2ⁿ as 2^⌊n/2⌋·2^(n−⌊n/2⌋) so that overflow gives +∞ and
 // underflow goes through the subnormals to 0 without special cases. Clamps and selects are
 // bit operations on the lanes, so NaN passes through as NaN.
-// tanh: Cephes tanhf. |x| < 0.625: x + x·z·P(z), z = x²; otherwise 1 − 2/(e^{2|x|} + 1)
-// with the sign of x.
+// tanh: Cephes tanhf on |x|, then the sign of x. |x| < 0.625: |x| + |x|·z·P(z), z = x²;
+// otherwise 1 − 2/(e^{2|x|} + 1).
 
 #include "CBackpropKernels.h"
 #include <string.h>
@@ -51,8 +51,13 @@ typedef int bp_i4 __attribute__((vector_size(16)));
         VT result = y * s1 * s2;                                                       \
         return bp_select_##S(x != x, x, result);                                       \
     }                                                                                  \
+    /* σ(x) = 1/(1 + e^−x) for x ≥ 0 and e^x/(1 + e^x) for x < 0: never overflows, and    \
+       follows e^x into the subnormals for very negative x. */                         \
     static inline ATTR VT bp_sigmoid_##S(VT x) {                                       \
-        return 1.0f / (1.0f + bp_exp_##S(-x));                                         \
+        const VI signMask = (VI){0} + (int)0x80000000;                                 \
+        VT e = bp_exp_##S((VT)((VI)x | signMask)); /* e^−|x| */                        \
+        VT numerator = bp_select_##S(x < 0.0f, e, (VT){0} + 1.0f);                     \
+        return numerator / (1.0f + e);                                                 \
     }                                                                                  \
     static inline ATTR VT bp_tanh_##S(VT x) {                                          \
         const VI signMask = (VI){0} + (int)0x80000000;                                 \
@@ -62,11 +67,11 @@ typedef int bp_i4 __attribute__((vector_size(16)));
         p = p * z + -5.37397155531e-2f;                                                \
         p = p * z + 1.33314422036e-1f;                                                 \
         p = p * z + -3.33332819422e-1f;                                                \
-        VT small = (p * z) * x + x;                                                    \
+        VT small = (p * z) * ax + ax;                                                  \
         VT e = bp_exp_##S(ax + ax);                                                    \
         VT large = 1.0f - 2.0f / (e + 1.0f);                                           \
-        large = (VT)((VI)large | ((VI)x & signMask));                                  \
-        return bp_select_##S(ax < 0.625f, small, large);                               \
+        VT magnitude = bp_select_##S(ax < 0.625f, small, large);                       \
+        return (VT)((VI)magnitude | ((VI)x & signMask));                               \
     }                                                                                  \
     ATTR static void bp_map_##S(const float *x, float *y, long count, int function) {  \
         long i = 0;                                                                    \

@@ -45,6 +45,23 @@ public enum VectorMath {
         bp_vtanh(input, output, count, level)
     }
 
+    /// The `Float` functions with the kernels forced to `level` (for testing each one).
+    static func apply(
+        _ function: ElementwiseFunction, level: SIMDLevel,
+        _ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int
+    ) {
+        let cLevel = Int32(min(level, .detected).rawValue)
+        switch function {
+        case .exp: bp_vexp(input, output, count, cLevel)
+        case .sigmoid: bp_vsigmoid(input, output, count, cLevel)
+        case .tanh: bp_vtanh(input, output, count, cLevel)
+        }
+    }
+
+    enum ElementwiseFunction: CaseIterable {
+        case exp, sigmoid, tanh
+    }
+
     /// output[i] = max(input[i], 0); NaN stays NaN.
     public static func reluForward(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
         for i in 0..<count {
