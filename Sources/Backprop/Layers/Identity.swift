@@ -3,7 +3,7 @@
 /// **Backward**: δ = ∂J/∂A, since g′ = 1.
 public struct Identity<Scalar: NetworkScalar>: Layer {
     public init() {}
-    public var kind: LayerKind { .activation(.identity) }
+    public var kind: LayerKind { .activation(function: .identity) }
     public var parameters: [Parameter<Scalar>] { [] }
     public func outputSize(inputSize: Int) throws(ShapeError) -> Int { inputSize }
 

@@ -34,7 +34,7 @@ public protocol Layer<Scalar> {
 public enum LayerKind: Equatable, Sendable, Codable, CustomStringConvertible {
     /// Z = X·Wᵀ + b, W outputs x inputs (PyTorch's `nn.Linear`).
     case dense(inputs: Int, outputs: Int, bias: Bool)
-    case activation(Activation)
+    case activation(function: Activation)
 
     public var description: String {
         switch self {

@@ -6,7 +6,7 @@
 /// derivative at exactly 0 is taken as 0, as in seed 002 and PyTorch.
 public struct ReLU<Scalar: NetworkScalar>: Layer {
     public init() {}
-    public var kind: LayerKind { .activation(.relu) }
+    public var kind: LayerKind { .activation(function: .relu) }
     public var parameters: [Parameter<Scalar>] { [] }
     public func outputSize(inputSize: Int) throws(ShapeError) -> Int { inputSize }
 

@@ -6,7 +6,7 @@
 /// the output as A ⊙ (1 − A), so Z need not be kept.
 public struct Sigmoid<Scalar: NetworkScalar>: Layer {
     public init() {}
-    public var kind: LayerKind { .activation(.sigmoid) }
+    public var kind: LayerKind { .activation(function: .sigmoid) }
     public var parameters: [Parameter<Scalar>] { [] }
     public func outputSize(inputSize: Int) throws(ShapeError) -> Int { inputSize }
 

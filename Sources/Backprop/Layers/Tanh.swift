@@ -5,7 +5,7 @@
 /// **Backward** (BP2's ⊙ g′ factor): δ = ∂J/∂A ⊙ (1 − A²), tanh′ computed from the output A.
 public struct Tanh<Scalar: NetworkScalar>: Layer {
     public init() {}
-    public var kind: LayerKind { .activation(.tanh) }
+    public var kind: LayerKind { .activation(function: .tanh) }
     public var parameters: [Parameter<Scalar>] { [] }
     public func outputSize(inputSize: Int) throws(ShapeError) -> Int { inputSize }
 

@@ -1,0 +1,140 @@
+import Foundation
+
+/// Model files: safetensors holding the dense layers' tensors under PyTorch's
+/// `nn.Sequential` state-dict names (`0.weight` [outputs, inputs], `0.bias` [outputs],
+/// `2.weight`, …), so `torch.nn.Sequential(...).load_state_dict(safetensors.torch.load_file(path))`
+/// takes them as they are. The output activation is fused into the loss, so the file holds
+/// the layers up to the logits.
+///
+/// `__metadata__` carries `backprop.architecture` (the `NetworkArchitecture` as JSON) so
+/// that a model loads without being told its shape, plus `format: pt`.
+public enum ModelFile {
+    public static let architectureKey = "backprop.architecture"
+
+    /// A model file that cannot be read or does not fit.
+    public struct Error: Swift.Error, CustomStringConvertible, Equatable {
+        public var description: String
+        public init(_ description: String) { self.description = description }
+    }
+
+    /// Writes `network` to `path` atomically (temporary file, fsync, rename), as F32, or
+    /// F64 with `fullPrecision` for a `Double` network.
+    public static func save<Scalar: NetworkScalar>(
+        _ network: Network<Scalar>, to path: String, extraMetadata: [String: String] = [:], fullPrecision: Bool = false
+    ) throws {
+        var tensors: [SafeTensor] = []
+        for (name, parameter) in network.parameters {
+            let shape = parameter.role == "bias" ? [parameter.value.columns] : parameter.value.shape
+            if fullPrecision {
+                tensors.append(try SafeTensor(name: name, shape: shape, values: parameter.value.storage))
+            } else {
+                tensors.append(try SafeTensor(name: name, shape: shape, floats: parameter.value.storage.map { Float($0) }))
+            }
+        }
+        var metadata = extraMetadata
+        metadata["format"] = "pt"
+        metadata[architectureKey] = try encodeArchitecture(network.architecture)
+        try SafeTensors(tensors: tensors, metadata: metadata).write(to: path)
+    }
+
+    /// Reads a model written by `save`, rebuilding the network from its metadata.
+    public static func load<Scalar: NetworkScalar>(path: String, as: Scalar.Type = Scalar.self) throws -> Network<Scalar> {
+        let file = try SafeTensors.read(from: path)
+        guard let json = file.metadata[architectureKey] else {
+            throw Error("\(path): no '\(architectureKey)' metadata, so the network's shape is unknown; to start from plain PyTorch weights use `backprop train --init-weights \(path) --layers … --activation …`")
+        }
+        let architecture: NetworkArchitecture
+        do {
+            architecture = try JSONDecoder().decode(NetworkArchitecture.self, from: Data(json.utf8))
+        } catch {
+            throw Error("\(path): '\(architectureKey)' metadata is not a valid architecture description")
+        }
+        let network: Network<Scalar>
+        do {
+            network = try architecture.makeNetwork(Scalar.self)
+        } catch {
+            throw Error("\(path): architecture metadata is inconsistent: \(error.description)")
+        }
+        try assign(file, to: network, path: path)
+        return network
+    }
+
+    /// A network whose parameters come from a state-dict file (ours or PyTorch's), shaped
+    /// by the tensors themselves: dense layers at `nn.Sequential` indices 0, 2, 4, … with
+    /// the specification's activation between them; a layer without a `.bias` tensor has
+    /// no bias. Declared `sizes`, if any, must agree with the tensors.
+    public static func initialNetwork<Scalar: NetworkScalar>(
+        path: String, specification: NetworkSpecification, as: Scalar.Type = Scalar.self
+    ) throws -> Network<Scalar> {
+        let file = try SafeTensors.read(from: path)
+        var weights: [Int: SafeTensor] = [:]
+        var biases: [Int: SafeTensor] = [:]
+        for tensor in file.tensors {
+            let parts = tensor.name.split(separator: ".")
+            guard parts.count == 2, let index = Int(parts[0]), index >= 0, parts[1] == "weight" || parts[1] == "bias" else {
+                throw Error("\(path): tensor '\(tensor.name)' is not a state-dict name of the form N.weight or N.bias")
+            }
+            if parts[1] == "weight" { weights[index] = tensor } else { biases[index] = tensor }
+        }
+        let indices = weights.keys.sorted()
+        guard !indices.isEmpty else { throw Error("\(path): no N.weight tensors") }
+        for (position, index) in indices.enumerated() where index != 2 * position {
+            throw Error("\(path): dense layers must sit at nn.Sequential indices 0, 2, 4, … (activation between), found \(index).weight where \(2 * position).weight was expected")
+        }
+        for index in biases.keys where weights[index] == nil {
+            throw Error("\(path): \(index).bias has no matching \(index).weight")
+        }
+        var sizes: [Int] = []
+        var layers: [any Layer<Scalar>] = []
+        for (position, index) in indices.enumerated() {
+            let weight = weights[index]!
+            guard weight.shape.count == 2 else {
+                throw Error("\(path): \(index).weight has shape \(weight.shape), expected [outputs, inputs]")
+            }
+            let (outputs, inputs) = (weight.shape[0], weight.shape[1])
+            if position == 0 { sizes.append(inputs) }
+            guard inputs == sizes.last else {
+                throw Error("\(path): \(index).weight takes \(inputs) inputs but the layer before it has \(sizes.last!) outputs")
+            }
+            sizes.append(outputs)
+            let dense = Dense<Scalar>(inputSize: inputs, outputSize: outputs, hasBias: biases[index] != nil)
+            layers.append(dense)
+            if position < indices.count - 1 { layers.append(specification.activation.makeLayer(Scalar.self)) }
+        }
+        if let declared = specification.sizes, declared != sizes {
+            throw Error("\(path): the tensors describe layer sizes \(sizes.map(String.init).joined(separator: ",")), but --layers says \(declared.map(String.init).joined(separator: ","))")
+        }
+        let network = try Network(inputSize: sizes[0], layers: layers, loss: specification.loss)
+        try assign(file, to: network, path: path)
+        return network
+    }
+
+    /// Copies every tensor of `file` into the parameter of the same name, checking that the
+    /// names and shapes match exactly and that every value is finite.
+    static func assign<Scalar: NetworkScalar>(_ file: SafeTensors, to network: Network<Scalar>, path: String) throws {
+        let expected = Set(network.parameters.map(\.name))
+        for tensor in file.tensors where !expected.contains(tensor.name) {
+            throw Error("\(path): unexpected tensor '\(tensor.name)' (the network has \(network.parameters.map(\.name).joined(separator: ", ")))")
+        }
+        for (name, parameter) in network.parameters {
+            guard let tensor = file[name] else {
+                throw Error("\(path): missing tensor '\(name)'")
+            }
+            let expectedShape = parameter.role == "bias" ? [parameter.value.columns] : parameter.value.shape
+            guard tensor.shape == expectedShape else {
+                throw Error("\(path): \(name) has shape \(tensor.shape), expected \(expectedShape)")
+            }
+            let values: [Scalar] = try tensor.values()
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                throw Error("\(path): \(name) element \(bad) is \(values[bad]), not a finite number")
+            }
+            parameter.value.storage = values
+        }
+    }
+
+    static func encodeArchitecture(_ architecture: NetworkArchitecture) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(architecture), as: UTF8.self)
+    }
+}

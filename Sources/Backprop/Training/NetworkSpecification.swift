@@ -1,0 +1,57 @@
+/// A multilayer perceptron described the way the command line describes it, resolved
+/// against the data (and an optional file of initial weights) into a `Network`.
+public struct NetworkSpecification: Sendable, Equatable {
+    /// Widths including input and output (e.g. [784, 300, 10]); nil: infer from the data
+    /// with `defaultHiddenSizes`, or from the initial weights.
+    public var sizes: [Int]?
+    public var activation: Activation
+    public var loss: LossFunction
+    public var initializer: Initializer
+    public var seed: UInt64
+    /// Whether hidden dense layers have biases (seed 001's has none).
+    public var hiddenBias: Bool
+    /// Hidden widths used when `sizes` is nil.
+    public var defaultHiddenSizes: [Int]
+
+    public init(sizes: [Int]? = nil, activation: Activation = .tanh, loss: LossFunction = .softmaxCrossEntropy,
+                initializer: Initializer = .glorot, seed: UInt64 = 0, hiddenBias: Bool = true,
+                defaultHiddenSizes: [Int] = [16, 16]) {
+        self.sizes = sizes
+        self.activation = activation
+        self.loss = loss
+        self.initializer = initializer
+        self.seed = seed
+        self.hiddenBias = hiddenBias
+        self.defaultHiddenSizes = defaultHiddenSizes
+    }
+
+    /// The output width this specification implies before any data is seen, when it does.
+    public var declaredOutputSize: Int? { sizes?.last }
+
+    /// Widths for a data set with `featureCount` inputs and `outputSize` outputs; checks
+    /// declared sizes against the data.
+    public func resolvedSizes(featureCount: Int, outputSize: Int) throws(ShapeError) -> [Int] {
+        guard let sizes else { return [featureCount] + defaultHiddenSizes + [outputSize] }
+        guard sizes.count >= 2 else {
+            throw ShapeError("--layers needs at least an input and an output size, got \(sizes)")
+        }
+        guard sizes[0] == featureCount else {
+            throw ShapeError("layer sizes \(sizes.map(String.init).joined(separator: ",")) start with \(sizes[0]) inputs, but the data has \(featureCount) features per example")
+        }
+        return sizes
+    }
+
+    /// The output width for a data set: the number of classes (softmax cross-entropy), 1
+    /// (binary cross-entropy) or the number of target columns (mse).
+    public static func outputSize<Scalar>(for dataset: Dataset<Scalar>, loss: LossFunction) -> Int {
+        switch loss {
+        case .softmaxCrossEntropy: max(dataset.classCountFromLabels ?? dataset.targets.columns, 2)
+        case .binaryCrossEntropy, .meanSquaredError: dataset.targets.columns
+        }
+    }
+
+    /// A freshly initialized network of the given widths.
+    public func makeNetwork<Scalar: NetworkScalar>(sizes: [Int], as: Scalar.Type = Scalar.self) throws(ShapeError) -> Network<Scalar> {
+        try Network(sizes: sizes, activation: activation, loss: loss, initializer: initializer, seed: seed, hiddenBias: hiddenBias)
+    }
+}

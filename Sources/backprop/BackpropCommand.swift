@@ -1,0 +1,11 @@
+import ArgumentParser
+import Backprop
+
+@main
+struct BackpropCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backprop",
+        abstract: "Build, train, evaluate and explain feed-forward neural networks.",
+        subcommands: [Train.self, Evaluate.self, Predict.self],
+        defaultSubcommand: nil)
+}

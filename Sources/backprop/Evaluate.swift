@@ -1,0 +1,44 @@
+import ArgumentParser
+import Backprop
+import Foundation
+
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print a saved model's loss and accuracy on a data set.")
+
+    @Option(help: "A model file written by `backprop train`.")
+    var model: String
+
+    @Option(help: "Data: moons, blobs, xor, spiral, or csv:PATH (same layout as for training).")
+    var data: String
+
+    @Option(help: "Seed for built-in data sets (use the training seed to evaluate on the training set).")
+    var seed: UInt64 = 0
+
+    @Flag(help: "Print one JSON object instead of text.")
+    var json = false
+
+    func run() throws {
+        let network: Network<Float> = try ModelFile.load(path: model)
+        let source = try DataSource(parsing: data)
+        let dataset: Dataset<Float> = try source.load(loss: network.loss, outputSize: network.outputSize, seed: seed)
+        guard dataset.featureCount == network.inputSize else {
+            throw CommandFailure("\(source): \(dataset.featureCount) features per example, but \(model) expects \(network.inputSize)")
+        }
+        let evaluation: Evaluation
+        do {
+            evaluation = try network.evaluate(dataset)
+        } catch {
+            throw CommandFailure("\(source): \(error.description)")
+        }
+        if json {
+            var object: [String: Any] = ["loss": evaluation.loss, "examples": evaluation.count, "model": model, "data": source.description]
+            if let accuracy = evaluation.accuracy { object["accuracy"] = accuracy }
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            var line = "loss \(Train.number(evaluation.loss))"
+            if let accuracy = evaluation.accuracy { line += "  accuracy \(Train.percent(accuracy))" }
+            print(line + "  (\(evaluation.count) examples)")
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Backprop
+import Foundation
+
+struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print one prediction per row: the class and its probabilities, or the regression outputs.",
+        discussion: "A CSV row may hold only the features, or the features followed by the target column(s), which are ignored.")
+
+    @Option(help: "A model file written by `backprop train`.")
+    var model: String
+
+    @Option(help: "Rows to predict: csv:PATH, or a built-in set (moons, blobs, xor, spiral).")
+    var data: String
+
+    @Option(help: "Seed for built-in data sets.")
+    var seed: UInt64 = 0
+
+    func run() throws {
+        let network: Network<Float> = try ModelFile.load(path: model)
+        let inputs: Matrix<Float>
+        switch try DataSource(parsing: data) {
+        case .synthetic(let set):
+            inputs = (set.generate(count: 400, seed: seed) as Dataset<Float>).inputs
+        case .csv(let path):
+            let rows = try CSVReader.read(path: path).rows
+            let width = rows[0].count
+            let targetColumns = network.loss.targetColumns(outputSize: network.outputSize)
+            guard width == network.inputSize || width == network.inputSize + targetColumns else {
+                throw CommandFailure("\(path): rows have \(width) columns, but \(model) expects \(network.inputSize) features (optionally followed by \(targetColumns) target column(s))")
+            }
+            var matrix = Matrix<Float>(rows: rows.count, columns: network.inputSize)
+            for (r, row) in rows.enumerated() {
+                for c in 0..<network.inputSize { matrix[r, c] = Float(row[c]) }
+            }
+            inputs = matrix
+        }
+        let outputs = try network.predict(inputs)
+        let logits = try network.logits(inputs)
+        for r in 0..<outputs.rows {
+            let values = outputs.row(r).map { String(format: "%.6g", Double($0)) }.joined(separator: ",")
+            if network.loss.isClassification {
+                print("\(network.loss.predictedClass(logits: logits, row: r)),\(values)")
+            } else {
+                print(values)
+            }
+        }
+    }
+}
