@@ -43,16 +43,17 @@ public enum DataFileBytes {
 
         // Sized by the file system, not by any header; reading goes on to end of file in
         // case the size was unknown (a pipe) or the file grew, still under the cap.
-        var bytes = [UInt8](repeating: 0, count: min(max(statedSize, 1 << 12), maximumSize + 1))
+        let ceiling = maximumSize == Int.max ? Int.max : maximumSize + 1
+        var bytes = [UInt8](repeating: 0, count: min(max(statedSize, 1 << 12), ceiling))
         var filled = 0
         while true {
             if filled == bytes.count {
-                if filled > maximumSize {
+                if filled > maximumSize || filled == Int.max {
                     throw DataFileError(
                         path: path, kind: .sizeAboveCap,
                         message: "file holds more than \(maximumSize) bytes, the limit")
                 }
-                bytes.append(contentsOf: repeatElement(0, count: min(bytes.count, maximumSize + 1 - filled)))
+                bytes.append(contentsOf: repeatElement(0, count: min(bytes.count, ceiling - filled)))
             }
             let count = bytes.withUnsafeMutableBytes { buffer in
                 systemRead(descriptor, buffer.baseAddress! + filled, buffer.count - filled)

@@ -35,10 +35,17 @@ public enum Gzip {
         try inflate(bytes, source: source, limit: count, prefixOnly: true, initialCapacity: count)
     }
 
-    /// Decompresses a whole stream whose size the caller already knows and has checked:
-    /// output beyond `expectedSize` stops with `.decompressedSizeAboveCap`.
+    /// Decompresses a whole stream whose size a header announced (and the caller checked
+    /// against its cap): output beyond `expectedSize` stops with `.decompressedSizeAboveCap`.
+    ///
+    /// The first allocation is the announced size only when the compressed bytes can hold
+    /// it: deflate expands at most 1032:1, so a header claiming more than that is not
+    /// believed until the data arrives.
     static func decompress(_ bytes: [UInt8], expectedSize: Int, source: String) throws(DataFileError) -> [UInt8] {
-        try inflate(bytes, source: source, limit: expectedSize, prefixOnly: false, initialCapacity: expectedSize + 1)
+        let plausible = bytes.count.multipliedSaturating(by: 1032).addingSaturating(1 << 16)
+        return try inflate(
+            bytes, source: source, limit: expectedSize, prefixOnly: false,
+            initialCapacity: min(expectedSize.addingSaturating(1), plausible))
     }
 
     /// The gzip compression of `bytes` (a single member, deflate at `level` 0...9).
@@ -97,7 +104,7 @@ public enum Gzip {
         }
         defer { inflateEnd(&stream) }
 
-        let bufferLimit = prefixOnly ? limit : limit + 1
+        let bufferLimit = prefixOnly ? limit : limit.addingSaturating(1)
         var output = [UInt8](repeating: 0, count: min(bufferLimit, max(initialCapacity, 0)))
         var consumed = 0
         var produced = 0
@@ -124,6 +131,7 @@ public enum Gzip {
             }
             switch result {
             case Z_STREAM_END:
+                if !prefixOnly && produced > limit { throw aboveCap(source: source, limit: limit) }
                 let rest = input.count - consumed
                 if rest == 0 {
                     output.removeLast(output.count - produced)
@@ -158,7 +166,11 @@ public enum Gzip {
             }
         }
         if prefixOnly { return output }
-        throw DataFileError(
+        throw aboveCap(source: source, limit: limit)
+    }
+
+    private static func aboveCap(source: String, limit: Int) -> DataFileError {
+        DataFileError(
             path: source, kind: .decompressedSizeAboveCap,
             message: "decompresses to more than \(limit) bytes, the limit")
     }

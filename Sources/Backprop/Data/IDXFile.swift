@@ -45,7 +45,7 @@ public enum IDXFile {
         path: String, maximumPayloadSize: Int = defaultMaximumPayloadSize
     ) throws(DataFileError) -> IDXArray {
         // The largest legal file is the payload cap plus the largest header (4 + 4·4 bytes).
-        let maximumFileSize = maximumPayloadSize + 20
+        let maximumFileSize = maximumPayloadSize.addingSaturating(20)
         var bytes = try DataFileBytes.readRaw(path: path, maximumSize: maximumFileSize)
         let header: Header
         if Gzip.isCompressed(bytes) {
@@ -167,7 +167,8 @@ public enum IDXFile {
             }
         }
         let shape = dimensions.map(String.init).joined(separator: "x")
-        guard !overflow, product <= maximumPayloadSize else {
+        // The bound below Int.max leaves room to add the header size without overflow.
+        guard !overflow, product <= min(maximumPayloadSize, Int.max - 64) else {
             throw DataFileError(
                 path: path, kind: .sizeAboveCap,
                 message: "header claims \(shape) unsigned bytes"

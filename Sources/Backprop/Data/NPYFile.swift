@@ -24,7 +24,7 @@ public enum NPYFile {
     public static func read(
         path: String, maximumPayloadSize: Int = defaultMaximumPayloadSize
     ) throws(DataFileError) -> NPYArray {
-        let bytes = try DataFileBytes.read(path: path, maximumSize: maximumPayloadSize + maximumHeaderLength + 12)
+        let bytes = try DataFileBytes.read(path: path, maximumSize: maximumPayloadSize.addingSaturating(maximumHeaderLength + 12))
         return try decode(bytes, source: path, maximumPayloadSize: maximumPayloadSize)
     }
 
@@ -105,7 +105,7 @@ public enum NPYFile {
         if !overflow {
             (payloadSize, overflow) = count.multipliedReportingOverflow(by: header.dataType.size)
         }
-        guard !overflow, payloadSize <= maximumPayloadSize else {
+        guard !overflow, payloadSize <= min(maximumPayloadSize, Int.max - 64) else {
             throw DataFileError(
                 path: source, kind: .sizeAboveCap,
                 message: "header claims shape \(shapeText(shape)) of '\(header.descriptor)'"
