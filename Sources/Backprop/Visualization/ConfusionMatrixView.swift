@@ -1,11 +1,19 @@
+import Foundation
+
 /// A confusion matrix as a shaded grid: row = true class, column = predicted class, each cell
-/// showing its count and shaded by the fraction of its row (so rare classes read as clearly
-/// as common ones); each row's recall is printed to its right.
+/// showing its count and shaded by the square root of its fraction of the row (row-relative so
+/// rare classes read as clearly as common ones; square root so that a 2% confusion is still
+/// visibly tinted next to a 90% diagonal); each row's recall is printed to its right.
 struct ConfusionMatrixView {
     var counts: [[Int]]
     var classNames: [String]?
 
     static let maximumNameLength = 16
+
+    /// "90.5%": `part / whole` with one decimal.
+    static func percent(_ part: Int, of whole: Int) -> String {
+        String(format: "%.1f%%", 100 * Double(part) / Double(whole))
+    }
 
     private func name(_ index: Int) -> String {
         if let classNames, index < classNames.count, !classNames[index].isEmpty {
@@ -29,9 +37,10 @@ struct ConfusionMatrixView {
         }
         let total = counts.joined().reduce(0, +)
         let correct = counts.indices.reduce(0) { $0 + counts[$1][$1] }
-        var caption = "Rows: true class, columns: predicted class. Shading: fraction of the row. "
+        var caption = "Rows: true class, columns: predicted class; darker cells hold a larger share of their row "
+        caption += "(square-root scale). Recall per true class on the right."
         if total > 0 {
-            caption += "Accuracy \(AxisScale.format(100 * Double(correct) / Double(total)))% (\(correct) of \(total))."
+            caption += " Accuracy \(Self.percent(correct, of: total)) (\(correct) of \(total))."
         }
         return "<figure>\n\(svg())\n<figcaption>\(caption)</figcaption>\n</figure>"
     }
@@ -56,20 +65,21 @@ struct ConfusionMatrixView {
         for row in 0..<classCount {
             for column in 0..<classCount {
                 let count = counts[row][column]
-                let fraction = rowTotals[row] > 0 ? Double(count) / Double(rowTotals[row]) : 0
+                let fraction = rowTotals[row] > 0 ? max(Double(count), 0) / Double(rowTotals[row]) : 0
+                let shade = fraction.squareRoot()
                 let x = left + Double(column) * cell
                 let y = top + Double(row) * cell
-                canvas.rect(x: x, y: y, width: cell, height: cell, fill: ChartPalette.tint(ChartPalette.sequential, fraction), stroke: "#fff", strokeWidth: 1)
+                canvas.rect(x: x, y: y, width: cell, height: cell, fill: ChartPalette.tint(ChartPalette.sequential, shade), stroke: "#fff", strokeWidth: 1)
                 let text = String(count)
                 if cell >= 16, SVGCanvas.estimatedWidth(text, size: fontSize) <= cell - 3 {
                     canvas.text(
                         text, x: x + cell / 2, y: y + cell / 2 + fontSize * 0.35, anchor: .middle, size: fontSize,
-                        fill: fraction > 0.5 ? "#fff" : "#222", bold: row == column)
+                        fill: shade > 0.6 ? "#fff" : "#222", bold: row == column)
                 }
             }
             let middle = top + (Double(row) + 0.5) * cell
             canvas.text(names[row], x: left - 6, y: middle + 4, anchor: .end, size: 12)
-            let recall = rowTotals[row] > 0 ? AxisScale.format(100 * Double(counts[row][row]) / Double(rowTotals[row])) + "%" : "–"
+            let recall = rowTotals[row] > 0 ? Self.percent(counts[row][row], of: rowTotals[row]) : "–"
             canvas.text(recall, x: left + gridSize + 8, y: middle + 4, size: min(12, max(cell * 0.5, 9)), fill: ChartPalette.axis)
         }
         for column in 0..<classCount {

@@ -48,6 +48,11 @@ struct LineChart {
         if let preferredYRange, yLower >= preferredYRange.lowerBound, yUpper <= preferredYRange.upperBound {
             yLower = preferredYRange.lowerBound
             yUpper = preferredYRange.upperBound
+        } else if yUpper > yLower {
+            // 5% headroom so that extreme points never sit on the frame.
+            let padding = (yUpper - yLower) * 0.05
+            yLower -= padding
+            yUpper += padding
         }
         let yScale = AxisScale(lower: yLower, upper: yUpper, targetTickCount: 6)
 
@@ -97,7 +102,7 @@ struct LineChart {
         let xName = xTitle.lowercased()
         let parts = series.map { series -> String in
             let finite = series.points.filter { $0.x.isFinite && $0.y.isFinite }
-            var text = "<strong>\(HTMLEscaping.escaped(series.name))</strong>: "
+            var text = "<strong>\(HTMLEscaping.escaped(series.name.isEmpty ? "(unnamed)" : series.name))</strong>: "
             if let last = finite.last {
                 let best = better == .lower
                     ? finite.min { $0.y < $1.y }!

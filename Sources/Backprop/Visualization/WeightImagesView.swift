@@ -37,7 +37,7 @@ struct WeightImagesView {
         if wrongSize > 0 {
             caption += " \(wrongSize) image\(wrongSize == 1 ? "" : "s") without \(weights.width * weights.height) values left blank."
         }
-        if nonFinite > 0 { caption += " \(nonFinite) non-finite weights shown in yellow." }
+        if nonFinite > 0 { caption += " \(nonFinite) non-finite weight\(nonFinite == 1 ? "" : "s") shown in yellow." }
         return "<figure>\n\(svg(shown))\n<figcaption>\(caption)</figcaption>\n</figure>"
     }
 
