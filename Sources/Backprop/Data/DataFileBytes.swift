@@ -43,8 +43,10 @@ public enum DataFileBytes {
 
         // Sized by the file system, not by any header; reading goes on to end of file in
         // case the size was unknown (a pipe) or the file grew, still under the cap.
+        // One byte more than the stated size, so that the read that finds end of file
+        // needs no growth.
         let ceiling = maximumSize == Int.max ? Int.max : maximumSize + 1
-        var bytes = [UInt8](repeating: 0, count: min(max(statedSize, 1 << 12), ceiling))
+        var bytes = zeroedBytes(count: min(max(statedSize.addingSaturating(1), 1 << 12), ceiling))
         var filled = 0
         while true {
             if filled == bytes.count {
@@ -53,7 +55,7 @@ public enum DataFileBytes {
                         path: path, kind: .sizeAboveCap,
                         message: "file holds more than \(maximumSize) bytes, the limit")
                 }
-                bytes.append(contentsOf: repeatElement(0, count: min(bytes.count, ceiling - filled)))
+                bytes += zeroedBytes(count: min(bytes.count, ceiling - filled))
             }
             let count = bytes.withUnsafeMutableBytes { buffer in
                 systemRead(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
@@ -125,6 +127,14 @@ public enum DataFileBytes {
     static func fileExists(_ path: String) -> Bool {
         var status = stat()
         return stat(path, &status) == 0 && status.st_mode & S_IFMT != S_IFDIR
+    }
+
+    /// `count` zero bytes, filled by `memset` (a generic fill loop is slow in debug builds).
+    static func zeroedBytes(count: Int) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            if let base = buffer.baseAddress { memset(base, 0, count) }
+            initialized = count
+        }
     }
 
     static func errorText(_ number: Int32) -> String {

@@ -59,12 +59,12 @@ public enum Gzip {
         precondition(status == Z_OK, "zlib deflateInit2 failed with status \(status)")
         defer { deflateEnd(&stream) }
 
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(bytes.count))) + 64)
+        var output = DataFileBytes.zeroedBytes(count: Int(deflateBound(&stream, uLong(bytes.count))) + 64)
         var consumed = 0
         var produced = 0
         while true {
             if produced == output.count {
-                output.append(contentsOf: repeatElement(0, count: output.count))
+                output += DataFileBytes.zeroedBytes(count: output.count)
             }
             let result: Int32 = bytes.withUnsafeBufferPointer { input in
                 output.withUnsafeMutableBufferPointer { out in
@@ -105,14 +105,14 @@ public enum Gzip {
         defer { inflateEnd(&stream) }
 
         let bufferLimit = prefixOnly ? limit : limit.addingSaturating(1)
-        var output = [UInt8](repeating: 0, count: min(bufferLimit, max(initialCapacity, 0)))
+        var output = DataFileBytes.zeroedBytes(count: min(bufferLimit, max(initialCapacity, 0)))
         var consumed = 0
         var produced = 0
         while true {
             if produced == output.count {
                 if output.count >= bufferLimit { break }
                 let growth = min(max(output.count, 1 << 16), bufferLimit - output.count)
-                output.append(contentsOf: repeatElement(0, count: growth))
+                output += DataFileBytes.zeroedBytes(count: growth)
             }
             let before = (consumed, produced)
             let result: Int32 = input.withUnsafeBufferPointer { inputBuffer in
