@@ -33,9 +33,9 @@ fi
 absolute_report=$(cd "$(dirname "$report")" && pwd)/$(basename "$report")
 absolute_output=$(mkdir -p "$(dirname "$output")" && cd "$(dirname "$output")" && pwd)/$(basename "$output")
 rm -f "$absolute_output"
-# The report needs no network: every request is sent to a closed local port, so a report
-# that fetched anything would show it. (Turning scripts off with --blink-settings also stops
-# headless Chromium from taking the screenshot, so JavaScript stays on.)
+# The report needs no network: every request goes to a closed local port, so the screenshot
+# shows the report as it renders offline. (Turning scripts off with --blink-settings also
+# stops headless Chromium from taking the screenshot, so JavaScript stays on.)
 "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars \
     --no-first-run --no-default-browser-check \
     --proxy-server=127.0.0.1:9 --window-size="$window" \

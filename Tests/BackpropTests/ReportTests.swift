@@ -215,6 +215,20 @@ private func sampleReport() -> TrainingReport {
         #expect(series.points.map(\.y) == [3, 2, 1])
     }
 
+    /// Twin of the example in `TrainingReport`'s doc comment.
+    @Test func docExample() throws {
+        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("backprop-doc-\(UUID().uuidString).html")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var report = TrainingReport(title: "XOR, 2-4-1 sigmoid")
+        report.configuration = [(key: "learning rate", value: "0.5")]
+        report.lossCurves = [.init(name: "train", values: [0.7, 0.4, 0.1])]
+        try report.write(toFile: path)
+        let html = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(svgChunks(html).count == 1)
+        #expect(html.contains("<th scope=\"row\">learning rate</th><td>0.5</td>"))
+        #expect(html.contains("last 0.1 (epoch 3)"))
+    }
+
     @Test func writesTheFile() throws {
         let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("backprop-report-\(UUID().uuidString).html")
         defer { try? FileManager.default.removeItem(atPath: path) }

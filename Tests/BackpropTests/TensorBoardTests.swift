@@ -14,6 +14,7 @@ private func temporaryDirectory(_ name: String) -> String {
     /// The CRC-32C check value from the CRC catalogue: CRC-32C("123456789") = 0xE3069283.
     @Test func checkValue() {
         #expect(CRC32C.checksum(Array("123456789".utf8)) == 0xE306_9283)
+        #expect(CRC32C.checksum("123456789".utf8) == 0xE306_9283)  // the doc comment's example
     }
 
     /// RFC 3720 (iSCSI) appendix B.4: 32 zero bytes -> 0x8A9136AA, 32 bytes of 0xFF ->
