@@ -85,7 +85,7 @@ struct Train: ParsableCommand {
         var network: Network<Float>?
         if let initWeights {
             let initial = try ModelFile.initialNetwork(path: initWeights, specification: specification, as: Float.self)
-            specification.sizes = initial.widths
+            specification.sizes = initial.layerSizes
             network = initial
         }
         let outputSize = specification.declaredOutputSize

@@ -6,20 +6,20 @@ import Testing
 /// over the set, every value worked by hand in the seed. All numbers below are the seed's.
 @Suite struct Seed002Tests {
     /// The seed's hand-picked parameters; W⁽ˡ⁾ row j = weights into neuron j.
-    static func network() throws -> Network<Double> {
-        let hidden = Dense<Double>(weight: Matrix([[0.1, 0.2, -0.1], [-0.2, 0.1, 0.3]]), bias: [0.1, -0.1])
-        let output = Dense<Double>(weight: Matrix([[0.2, -0.1], [0.1, 0.2]]), bias: [0.05, 0.1])
+    static func network<Scalar: NetworkScalar>(_ scalar: Scalar.Type = Double.self) throws -> Network<Scalar> {
+        let hidden = Dense<Scalar>(weight: Matrix([[0.1, 0.2, -0.1], [-0.2, 0.1, 0.3]]), bias: [0.1, -0.1])
+        let output = Dense<Scalar>(weight: Matrix([[0.2, -0.1], [0.1, 0.2]]), bias: [0.05, 0.1])
         return try Network(inputSize: 3, layers: [hidden, ReLU(), output], loss: .meanSquaredError)
     }
-    static let input = Matrix<Double>([[4, 7, 0.85]])
-    static let target = Matrix<Double>([[0.9, 0.8]])
+    static func input<Scalar: NetworkScalar>(_ scalar: Scalar.Type = Double.self) -> Matrix<Scalar> { Matrix([[4, 7, 0.85]]) }
+    static func target<Scalar: NetworkScalar>(_ scalar: Scalar.Type = Double.self) -> Matrix<Scalar> { Matrix([[0.9, 0.8]]) }
     /// Hand arithmetic in the seed is exact to the digits printed; Double rounding adds ~1e-16.
     static let tolerance = 1e-12
 
     func gradients() throws -> (Network<Double>, Workspace<Double>, Double) {
         let network = try Self.network()
         let workspace = Workspace(network: network, batchSize: 1)
-        workspace.load(inputs: Self.input, targets: Self.target)
+        workspace.load(inputs: Self.input(), targets: Self.target())
         let loss = network.computeGradients(in: workspace)
         return (network, workspace, loss)
     }

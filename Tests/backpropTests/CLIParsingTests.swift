@@ -1,1 +1,125 @@
+import Foundation
 import Testing
+@testable import BackpropCLI
+import Backprop
+
+/// The command line: argument arrays that parse (and the options they set), ones that
+/// must fail, and end-to-end runs on tiny data in a temporary directory.
+@Suite struct CLIParsingTests {
+    @Test func trainDefaults() throws {
+        let train = try Train.parse([])
+        #expect(train.data == "moons")
+        #expect(train.layers == nil)
+        #expect(train.activation == .tanh)
+        #expect(train.loss == .softmaxCrossEntropy)
+        #expect(train.output == nil)
+    }
+
+    @Test func trainOptions() throws {
+        let train = try Train.parse([
+            "--data", "csv:x.csv", "--layers", "784,300,10", "--activation", "sigmoid", "--loss", "mse",
+            "--learning-rate", "5", "--batch-size", "1000", "--epochs", "30", "--l2", "0.0001", "--seed", "3",
+            "--initializer", "normal", "--init-weights", "w.safetensors", "--no-shuffle", "--output", "m.safetensors",
+            "--metrics", "m.jsonl", "--no-hidden-bias",
+        ])
+        #expect(train.layers?.sizes == [784, 300, 10])
+        #expect(train.activation == .sigmoid && train.loss == .meanSquaredError)
+        #expect(train.learningRate == 5 && train.batchSize == 1000 && train.epochs == 30 && train.l2 == 0.0001)
+        #expect(train.initializer == .normal && train.initWeights == "w.safetensors" && train.noShuffle)
+        #expect(train.noHiddenBias && train.metrics == "m.jsonl" && train.seed == 3)
+    }
+
+    @Test(arguments: [
+        ["--layers", "784"], ["--layers", "784,0,10"], ["--layers", "a,b"], ["--activation", "softplus"],
+        ["--loss", "hinge"], ["--learning-rate", "-1"], ["--epochs", "0"], ["--batch-size", "-2"], ["--l2", "-1"],
+        ["--bogus"],
+    ])
+    func badTrainArgumentsAreRejected(_ arguments: [String]) {
+        #expect(throws: (any Error).self) { _ = try Train.parse(arguments) }
+    }
+
+    @Test func subcommandsAreRegistered() throws {
+        let command = try BackpropCommand.parseAsRoot(["evaluate", "--model", "m.safetensors", "--data", "moons"])
+        #expect(command is Evaluate)
+        #expect(try BackpropCommand.parseAsRoot(["predict", "--model", "m", "--data", "csv:p.csv"]) is Predict)
+    }
+}
+
+@Suite struct CLIEndToEndTests {
+    /// Runs in a fresh temporary directory and returns to the old one afterwards.
+    func inTemporaryDirectory(_ body: (String) throws -> Void) throws {
+        let directory = NSTemporaryDirectory() + "backprop-cli-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try body(directory)
+    }
+
+    @Test func trainEvaluatePredictOnCSV() throws {
+        try inTemporaryDirectory { directory in
+            // Class 1 when x + y > 0.
+            var generator = SeededGenerator(seed: 1)
+            var lines = ["x,y,label"]
+            for _ in 0..<120 {
+                let x = 2 * generator.nextUnitDouble() - 1, y = 2 * generator.nextUnitDouble() - 1
+                lines.append("\(x),\(y),\(x + y > 0 ? 1 : 0)")
+            }
+            let csv = directory + "/train.csv"
+            try lines.joined(separator: "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+            let model = directory + "/model.safetensors"
+            let metrics = directory + "/metrics.jsonl"
+            var train = try Train.parse(["--data", "csv:\(csv)", "--layers", "2,4,2", "--epochs", "40",
+                                          "--output", model, "--metrics", metrics, "--quiet"])
+            try train.run()
+            let network: Network<Float> = try ModelFile.load(path: model)
+            #expect(network.layerSizes == [2, 4, 2])
+            #expect(try #require(network.evaluate(CSVReader.dataset(path: csv, targetColumns: 1)).accuracy) > 0.9)
+            let metricLines = try String(contentsOfFile: metrics, encoding: .utf8).split(separator: "\n")
+            #expect(metricLines.count == 40)
+            let last = try JSONSerialization.jsonObject(with: Data(metricLines.last!.utf8)) as? [String: Any]
+            #expect(last?["epoch"] as? Int == 40)
+            #expect(last?["train_loss"] is Double && last?["train_accuracy"] is Double && last?["seconds"] is Double)
+
+            // A named output is never replaced without --overwrite.
+            train = try Train.parse(["--data", "csv:\(csv)", "--layers", "2,4,2", "--epochs", "1", "--output", model, "--quiet"])
+            #expect(throws: CommandFailure.self) { try train.run() }
+            train = try Train.parse(["--data", "csv:\(csv)", "--layers", "2,4,2", "--epochs", "1", "--output", model, "--quiet", "--overwrite"])
+            try train.run()
+
+            try Evaluate.parse(["--model", model, "--data", "csv:\(csv)", "--json"]).run()
+            try Predict.parse(["--model", model, "--data", "csv:\(csv)"]).run()
+        }
+    }
+
+    @Test func badInputsFailWithMessagesNamingTheProblem() throws {
+        try inTemporaryDirectory { directory in
+            let ragged = directory + "/ragged.csv"
+            try "1,2,0\n3,4\n".write(toFile: ragged, atomically: true, encoding: .utf8)
+            let text = directory + "/text.csv"
+            try "1,2,0\n3,abc,1\n".write(toFile: text, atomically: true, encoding: .utf8)
+            let label = directory + "/label.csv"
+            try "1,2,0\n3,4,7\n".write(toFile: label, atomically: true, encoding: .utf8)
+            let nan = directory + "/nan.csv"
+            try "1,2,0\n3,nan,1\n".write(toFile: nan, atomically: true, encoding: .utf8)
+            let cases: [([String], String)] = [
+                (["--data", "csv:\(directory)/missing.csv"], "missing.csv"),
+                (["--data", "csv:\(ragged)"], "line 2"),
+                (["--data", "csv:\(text)"], "abc"),
+                (["--data", "csv:\(label)", "--layers", "2,3,2"], "row 2"),
+                (["--data", "csv:\(nan)"], "line 2"),
+                (["--data", "moons", "--layers", "3,4,2"], "2 features"),
+                (["--data", "nonsense"], "unknown data set"),
+                (["--init-weights", "\(directory)/none.safetensors"], "none.safetensors"),
+            ]
+            for (arguments, expected) in cases {
+                let train = try Train.parse(arguments + ["--epochs", "1", "--quiet", "--output", directory + "/out.safetensors"])
+                do {
+                    try train.run()
+                    Issue.record("\(arguments) should fail")
+                } catch {
+                    #expect("\(error)".contains(expected), "\(arguments): \(error)")
+                    #expect(!"\(error)".contains("\n"), "one line: \(error)")
+                }
+            }
+        }
+    }
+}

@@ -69,6 +69,14 @@ public final class Network<Scalar: NetworkScalar> {
         try self.init(inputSize: sizes[0], layers: layers, loss: loss)
     }
 
+    /// The widths as `--layers` writes them: the input, then each dense layer's outputs
+    /// (e.g. [784, 300, 10]).
+    public var layerSizes: [Int] {
+        [inputSize] + layers.compactMap { layer in
+            if case .dense(_, let outputs, _) = layer.kind { outputs } else { nil }
+        }
+    }
+
     /// Output width (logits per example).
     public var outputSize: Int { widths[widths.count - 1] }
 

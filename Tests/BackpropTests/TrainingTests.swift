@@ -1,0 +1,73 @@
+import Testing
+@testable import Backprop
+
+@Suite struct TrainingTests {
+    /// XOR needs the hidden layer: a 2-4-2 tanh network solves it.
+    @Test func solvesXOR() throws {
+        let network = try Network<Float>(sizes: [2, 8, 2], activation: .tanh, loss: .softmaxCrossEntropy, seed: 1)
+        let data: Dataset<Float> = SyntheticData.xor.generate(count: 200, seed: 2)
+        let trainer = Trainer(network: network, optimizer: SGD(learningRate: 0.5),
+                              configuration: TrainingConfiguration(epochs: 0, batchSize: 20, seed: 3))
+        let first = try trainer.trainEpoch(on: data)
+        for _ in 0..<60 { _ = try trainer.trainEpoch(on: data) }
+        let result = try network.evaluate(data)
+        #expect(result.loss < first.trainLoss / 4)
+        #expect(try #require(result.accuracy) >= 0.97)
+    }
+
+    /// Every built-in set is learnable by a small network (each class well above chance).
+    @Test(arguments: SyntheticData.allCases)
+    func builtInSetsAreLearnable(_ set: SyntheticData) throws {
+        let network = try Network<Float>(sizes: [2, 32, 32, set.classCount], activation: .tanh, loss: .softmaxCrossEntropy, seed: 1)
+        let data: Dataset<Float> = set.generate(count: 300, seed: 0)
+        let trainer = Trainer(network: network, optimizer: Adam(learningRate: 0.01),
+                              configuration: TrainingConfiguration(epochs: 0, batchSize: 32, seed: 0))
+        for _ in 0..<80 { _ = try trainer.trainEpoch(on: data) }
+        #expect(try #require(network.evaluate(data).accuracy) > 0.9)
+    }
+
+    /// Seed 002's network at α = 100 explodes; training stops with the epoch and step and
+    /// leaves finite parameters.
+    @Test func divergenceStopsWithAClearError() throws {
+        let network = try Seed002Tests.network(Float.self)
+        let data = Dataset(inputs: Seed002Tests.input(Float.self), targets: Seed002Tests.target(Float.self))
+        let trainer = Trainer(network: network, optimizer: SGD(learningRate: 100),
+                              configuration: TrainingConfiguration(epochs: 0, batchSize: 1, shuffle: false))
+        var caught: TrainingError?
+        for _ in 0..<1000 {
+            do { _ = try trainer.trainEpoch(on: data) } catch { caught = error; break }
+        }
+        let error = try #require(caught)
+        guard case .diverged(let epoch, let step, _, _) = error else { Issue.record("\(error)"); return }
+        #expect(epoch >= 1 && step >= 1)
+        #expect(error.description.contains("epoch \(epoch), step \(step)"))
+        #expect(network.parameters.allSatisfy { $0.parameter.value.storage.allSatisfy(\.isFinite) })
+    }
+
+    /// Same seed, same flags: bitwise identical parameters and losses.
+    @Test func trainingIsBitReproducible() throws {
+        func run() throws -> ([Matrix<Float>], [Double]) {
+            let network = try Network<Float>(sizes: [2, 16, 3], activation: .relu, loss: .softmaxCrossEntropy, initializer: .he, seed: 8)
+            let data: Dataset<Float> = SyntheticData.spiral.generate(count: 150, seed: 8)
+            let trainer = Trainer(network: network, optimizer: Adam(learningRate: 0.01),
+                                  configuration: TrainingConfiguration(epochs: 0, batchSize: 16, seed: 8))
+            let losses = try (0..<5).map { _ in try trainer.trainEpoch(on: data).trainLoss }
+            return (network.parameters.map(\.parameter.value), losses)
+        }
+        let (a, la) = try run()
+        let (b, lb) = try run()
+        #expect(a == b)
+        #expect(la == lb)
+    }
+
+    @Test func l2PenaltyAddsTwoLambdaW() throws {
+        let network = try Seed002Tests.network()
+        let data = Dataset(inputs: Seed002Tests.input(), targets: Seed002Tests.target())
+        let trainer = Trainer(network: network, optimizer: SGD(learningRate: 0),
+                              configuration: TrainingConfiguration(epochs: 0, batchSize: 1, shuffle: false, l2: 0.5))
+        _ = try trainer.trainEpoch(on: data)
+        // ∂/∂w⁽²⁾₁₁ = −1.787775 + 2·0.5·0.2; the bias is not penalized.
+        #expect(abs(network.parameter(named: "2.weight")!.gradient[0, 0] - (-1.787775 + 0.2)) < 1e-12)
+        #expect(abs(network.parameter(named: "2.bias")!.gradient[0, 0] - -0.985) < 1e-12)
+    }
+}
