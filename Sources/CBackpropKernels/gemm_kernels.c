@@ -7,7 +7,8 @@
 // Tile kernel: C[rows x cols] ← α·Ã·B̃ + β·C for packed panels Ã (kc x MR, MR values per k
 // step) and B̃ (kc x NR, NR values per k step), rows ≤ MR, cols ≤ NR. Edge tiles run the same
 // vector code on a local copy of the tile, so an element's value never depends on whether
-// its tile was full.
+// its tile was full. Half tiles (MR x NR/2) serve the last column panel when at most NR/2
+// columns remain, so e.g. n = 300 wastes 4 columns instead of 20.
 //
 // Skinny kernel: C (m x n, n ≤ 16) ← α·A·B̃ + β·C for an unpacked A with arbitrary strides and
 // B̃ packed as k rows of 16 (zero padded). C has arbitrary strides too, which lets the caller
@@ -132,6 +133,8 @@ typedef float bp_v4 __attribute__((vector_size(16)));
 #ifdef BP_X86
 DEFINE_TILE_KERNEL(bp_sgemm_tile_avx512, TARGET_AVX512, bp_v16, 16, BP_MR_AVX512, 2)
 DEFINE_TILE_KERNEL(bp_sgemm_tile_avx2, TARGET_AVX2, bp_v8, 8, BP_MR_AVX2, 2)
+DEFINE_TILE_KERNEL(bp_sgemm_half_tile_avx512, TARGET_AVX512, bp_v16, 16, BP_MR_AVX512, 1)
+DEFINE_TILE_KERNEL(bp_sgemm_half_tile_avx2, TARGET_AVX2, bp_v8, 8, BP_MR_AVX2, 1)
 DEFINE_SKINNY_KERNEL(bp_sgemm_skinny_avx512, TARGET_AVX512, bp_v16, 16, 1, BP_SKINNY_ROWS_AVX512)
 DEFINE_SKINNY_KERNEL(bp_sgemm_skinny_avx2, TARGET_AVX2, bp_v8, 8, 2, BP_SKINNY_ROWS_AVX2)
 #else
@@ -143,6 +146,14 @@ void bp_sgemm_tile_avx512(long kc, const float *a, const float *b, float *c, lon
 void bp_sgemm_tile_avx2(long kc, const float *a, const float *b, float *c, long ldc,
                         float alpha, float beta, long rows, long cols) {
     bp_sgemm_tile_portable(kc, a, b, c, ldc, alpha, beta, rows, cols);
+}
+void bp_sgemm_half_tile_avx512(long kc, const float *a, const float *b, float *c, long ldc,
+                               float alpha, float beta, long rows, long cols) {
+    bp_sgemm_half_tile_portable(kc, a, b, c, ldc, alpha, beta, rows, cols);
+}
+void bp_sgemm_half_tile_avx2(long kc, const float *a, const float *b, float *c, long ldc,
+                             float alpha, float beta, long rows, long cols) {
+    bp_sgemm_half_tile_portable(kc, a, b, c, ldc, alpha, beta, rows, cols);
 }
 void bp_sgemm_skinny_avx512(long m, long n, long k, float alpha, const float *a, long ars,
                             long acs, const float *bp, float beta, float *c, long crs,
@@ -156,4 +167,5 @@ void bp_sgemm_skinny_avx2(long m, long n, long k, float alpha, const float *a, l
 }
 #endif
 DEFINE_TILE_KERNEL(bp_sgemm_tile_portable, , bp_v4, 4, BP_MR_PORTABLE, 2)
+DEFINE_TILE_KERNEL(bp_sgemm_half_tile_portable, , bp_v4, 4, BP_MR_PORTABLE, 1)
 DEFINE_SKINNY_KERNEL(bp_sgemm_skinny_portable, , bp_v4, 4, 4, BP_SKINNY_ROWS_PORTABLE)

@@ -60,15 +60,21 @@ struct BenchmarkReport: Codable {
     var backend: String
     var threads: Int
     var repetitions: Int
+    /// "wall" or "thread-cpu".
+    var clock: String
     var results: [BenchmarkResult]
 }
 
 // MARK: - Timing
 
-/// Monotonic seconds.
+/// Which clock `now()` reads: wall time, or the calling thread's CPU time (`--cpu-time`, for
+/// one-thread measurements on a machine shared with other work).
+nonisolated(unsafe) var timingClock = CLOCK_MONOTONIC
+
+/// Seconds on `timingClock`.
 func now() -> Double {
     var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
+    clock_gettime(timingClock, &time)
     return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
 }
 
@@ -208,6 +214,9 @@ struct BackpropBench: ParsableCommand {
     @Option(help: "Matrix-product backend (\(Backend.availableKinds.map(\.rawValue).joined(separator: ", "))).")
     var backend: String = Backend.Kind.native.rawValue
 
+    @Flag(help: "Time with the calling thread's CPU clock instead of wall time (1 thread only).")
+    var cpuTime = false
+
     @Flag(help: "Print one JSON document instead of a table.")
     var json = false
 
@@ -216,6 +225,9 @@ struct BackpropBench: ParsableCommand {
             throw ValidationError("Unknown config '\(config)'; known: \(BenchmarkRegistry.all.map(\.name).joined(separator: ", "))")
         }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard !cpuTime || threads == 1 else {
+            throw ValidationError("--cpu-time measures the calling thread only: use --threads 1")
+        }
         guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
         guard Backend.Kind(rawValue: backend) != nil else {
             throw ValidationError("Unknown backend '\(backend)'")
@@ -223,6 +235,7 @@ struct BackpropBench: ParsableCommand {
     }
 
     func run() throws {
+        if cpuTime { timingClock = CLOCK_THREAD_CPUTIME_ID }
         let kind = Backend.Kind(rawValue: backend)!
         Backend.current = try Backend(kind: kind, threads: threads)
         let options = BenchmarkOptions(threads: threads, repetitions: repetitions, backend: kind)
@@ -230,13 +243,13 @@ struct BackpropBench: ParsableCommand {
         let results = try benchmark.run(options)
         let report = BenchmarkReport(
             config: config, backend: Backend.current.description, threads: threads,
-            repetitions: repetitions, results: results)
+            repetitions: repetitions, clock: cpuTime ? "thread-cpu" : "wall", results: results)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
-            print("\(config) — \(report.backend), median of \(repetitions)")
+            print("\(config) — \(report.backend), median of \(repetitions), \(report.clock) clock")
             for result in results {
                 var line = result.name.padding(toLength: 36, withPad: " ", startingAt: 0)
                 line += String(format: " %10.1f µs", result.medianSeconds * 1e6)

@@ -11,9 +11,9 @@ import CBackpropKernels
 /// - **Few rows** (m ≤ 16): the same kernel on the transposed problem Cᵀ = op(B)ᵀ·op(A)ᵀ,
 ///   writing Cᵀ through C's strides.
 /// - **Everything else**: Goto/BLIS blocking. For each NC-column block of op(B) and each
-///   KC-deep slice of k, op(B) is packed into NR-wide panels; for each MC-row block of op(A),
-///   op(A) is packed into MR-high panels; an MR x NR register-tile kernel then runs over
-///   every panel pair. KC slices are summed into C in increasing order of k.
+///   k slice (at most KC deep), op(B) is packed into NR-wide panels; for each MC-row block
+///   of op(A), op(A) is packed into MR-high panels; an MR x NR register-tile kernel then runs
+///   over every panel pair. Slices are summed into C in increasing order of k.
 ///
 /// Threads split the rows of C (in multiples of the tile height), never k, so the sums, and
 /// therefore the results, are bitwise the same for 1 and 2 threads. Packing buffers are
@@ -47,24 +47,29 @@ enum NativeGEMM {
         /// Rows per block of the skinny kernel.
         var skinnyRows: Int
         var tile: TileKernel
+        /// The mr x nr/2 kernel for a last, narrow column panel.
+        var halfTile: TileKernel
         var skinny: SkinnyKernel
 
         init(level: SIMDLevel) {
             switch level {
             case .avx512:
-                (mr, nr, mc, kc, nc) = (Int(BP_MR_AVX512), Int(BP_NR_AVX512), 144, 256, 4096)
+                (mr, nr, mc, kc, nc) = (Int(BP_MR_AVX512), Int(BP_NR_AVX512), 144, 384, 4096)
                 skinnyRows = Int(BP_SKINNY_ROWS_AVX512)
                 tile = bp_sgemm_tile_avx512
+                halfTile = bp_sgemm_half_tile_avx512
                 skinny = bp_sgemm_skinny_avx512
             case .avx2:
-                (mr, nr, mc, kc, nc) = (Int(BP_MR_AVX2), Int(BP_NR_AVX2), 144, 256, 4096)
+                (mr, nr, mc, kc, nc) = (Int(BP_MR_AVX2), Int(BP_NR_AVX2), 144, 384, 4096)
                 skinnyRows = Int(BP_SKINNY_ROWS_AVX2)
                 tile = bp_sgemm_tile_avx2
+                halfTile = bp_sgemm_half_tile_avx2
                 skinny = bp_sgemm_skinny_avx2
             case .portable:
                 (mr, nr, mc, kc, nc) = (Int(BP_MR_PORTABLE), Int(BP_NR_PORTABLE), 128, 256, 4096)
                 skinnyRows = Int(BP_SKINNY_ROWS_PORTABLE)
                 tile = bp_sgemm_tile_portable
+                halfTile = bp_sgemm_half_tile_portable
                 skinny = bp_sgemm_skinny_portable
             }
         }
@@ -209,6 +214,9 @@ enum NativeGEMM {
     // MARK: - Packed blocks
 
     /// Rows `rows` of C ← α·op(A)·op(B) + β·C by Goto/BLIS blocking on this thread.
+    ///
+    /// k is cut into equal slices of at most KC (784 = 3 x 262, not 3 x 256 + 16), so no
+    /// slice is too thin to pay for its pass over C. The slicing depends on k only.
     static func packedProduct(
         blocking: Blocking, rows: Range<Int>, n: Int, k: Int, alpha: Float,
         a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
@@ -217,7 +225,8 @@ enum NativeGEMM {
     ) {
         let mr = blocking.mr
         let nr = blocking.nr
-        let kcMax = min(blocking.kc, k)
+        let kSlices = (k + blocking.kc - 1) / blocking.kc
+        let kcMax = ((k + kSlices - 1) / kSlices + 7) / 8 * 8
         let mcMax = min(blocking.mc, (rows.count + mr - 1) / mr * mr)
         let ncMax = min(blocking.nc, (n + nr - 1) / nr * nr)
         guard let packedA = bp_thread_buffer(0, mcMax * kcMax),
@@ -230,17 +239,19 @@ enum NativeGEMM {
                 c: c + rows.lowerBound * ldc, cRowStride: ldc, cColumnStride: 1)
         }
         let tile = blocking.tile
+        let halfTile = blocking.halfTile
         var jc = 0
         while jc < n {
             let nc = min(blocking.nc, n - jc)
             var pc = 0
             while pc < k {
-                let kc = min(blocking.kc, k - pc)
-                // Panels run across op(B)'s columns; within a panel, k steps.
+                let kc = min(kcMax, k - pc)
+                // Panels run across op(B)'s columns; within a panel, k steps. The last panel
+                // is half wide when at most nr/2 columns remain.
                 packPanels(
                     source: b + pc * bRowStride + jc * bColumnStride,
                     acrossStride: bColumnStride, depthStride: bRowStride,
-                    across: nc, depth: kc, panelWidth: nr, into: packedB)
+                    across: nc, depth: kc, panelWidth: nr, allowHalfPanel: true, into: packedB)
                 let blockBeta: Float = pc == 0 ? beta : 1
                 var ic = rows.lowerBound
                 while ic < rows.upperBound {
@@ -248,20 +259,27 @@ enum NativeGEMM {
                     packPanels(
                         source: a + ic * aRowStride + pc * aColumnStride,
                         acrossStride: aRowStride, depthStride: aColumnStride,
-                        across: mc, depth: kc, panelWidth: mr, into: packedA)
-                    var jr = 0
-                    while jr < nc {
-                        let columns = min(nr, nc - jr)
-                        let panelB = UnsafePointer(packedB + jr * kc)
-                        var ir = 0
-                        while ir < mc {
-                            tile(
-                                kc, UnsafePointer(packedA + ir * kc), panelB,
-                                c + (ic + ir) * ldc + jc + jr, ldc, alpha, blockBeta,
-                                min(mr, mc - ir), columns)
-                            ir += mr
+                        across: mc, depth: kc, panelWidth: mr, allowHalfPanel: false,
+                        into: packedA)
+                    // One A micro-panel (kc x mr) stays in L1 while the B panels stream
+                    // from L2.
+                    var ir = 0
+                    while ir < mc {
+                        let panelA = UnsafePointer(packedA + ir * kc)
+                        let tileRows = min(mr, mc - ir)
+                        let cRow = c + (ic + ir) * ldc + jc
+                        var jr = 0
+                        while jr < nc {
+                            let columns = min(nr, nc - jr)
+                            let panelB = UnsafePointer(packedB + jr * kc)
+                            if 2 * columns <= nr {
+                                halfTile(kc, panelA, panelB, cRow + jr, ldc, alpha, blockBeta, tileRows, columns)
+                            } else {
+                                tile(kc, panelA, panelB, cRow + jr, ldc, alpha, blockBeta, tileRows, columns)
+                            }
+                            jr += nr
                         }
-                        jr += nr
+                        ir += mr
                     }
                     ic += mc
                 }
@@ -273,44 +291,64 @@ enum NativeGEMM {
 
     /// Copies a `depth` x `across` block into panels of `panelWidth`: panel q holds, for each
     /// step p, the values at across-index q·panelWidth ..< (q+1)·panelWidth, zero past the end.
-    /// Element (across x, depth p) is `source[x * acrossStride + p * depthStride]`.
+    /// Element (across x, depth p) is `source[x * acrossStride + p * depthStride]`. With
+    /// `allowHalfPanel`, a last panel with at most panelWidth/2 values is panelWidth/2 wide.
     @inline(__always)
     static func packPanels(
         source: UnsafePointer<Float>, acrossStride: Int, depthStride: Int,
-        across: Int, depth: Int, panelWidth: Int, into target: UnsafeMutablePointer<Float>
+        across: Int, depth: Int, panelWidth fullWidth: Int, allowHalfPanel: Bool,
+        into target: UnsafeMutablePointer<Float>
     ) {
+        if acrossStride == 1 {
+            // Contiguous along the panels: read each depth step's `across` values as one run
+            // and deal them out to the panels (full cache lines, one read stream).
+            for p in 0..<depth {
+                let from = source + p * depthStride
+                var x0 = 0
+                while x0 < across {
+                    let width = min(fullWidth, across - x0)
+                    let panelWidth = allowHalfPanel && 2 * width <= fullWidth ? fullWidth / 2 : fullWidth
+                    // Every panel before this one is full width.
+                    let to = target + x0 * depth + p * panelWidth
+                    for x in 0..<width { to[x] = from[x0 + x] }
+                    for x in width..<panelWidth { to[x] = 0 }
+                    x0 += fullWidth
+                }
+            }
+            return
+        }
         var x0 = 0
         var panel = target
         while x0 < across {
-            let width = min(panelWidth, across - x0)
+            let width = min(fullWidth, across - x0)
+            let panelWidth = allowHalfPanel && 2 * width <= fullWidth ? fullWidth / 2 : fullWidth
             let origin = source + x0 * acrossStride
-            if acrossStride == 1 {
-                // Contiguous along the panel: one run of `width` floats per depth step.
-                for p in 0..<depth {
-                    let from = origin + p * depthStride
-                    let to = panel + p * panelWidth
-                    for x in 0..<width { to[x] = from[x] }
-                    for x in width..<panelWidth { to[x] = 0 }
-                }
-            } else {
-                // Contiguous along depth: read each row once, scatter into the panel.
+            // Contiguous along depth: `width` read streams, one contiguous write stream,
+            // four depth steps per pass.
+            var p = 0
+            while p + 4 <= depth {
+                let to = panel + p * panelWidth
                 for x in 0..<width {
-                    let from = origin + x * acrossStride
-                    var to = panel + x
-                    for p in 0..<depth {
-                        to.pointee = from[p * depthStride]
-                        to += panelWidth
-                    }
+                    let from = origin + x * acrossStride + p * depthStride
+                    to[x] = from[0]
+                    to[panelWidth + x] = from[depthStride]
+                    to[2 * panelWidth + x] = from[2 * depthStride]
+                    to[3 * panelWidth + x] = from[3 * depthStride]
                 }
-                if width < panelWidth {
-                    for p in 0..<depth {
-                        (panel + p * panelWidth + width).update(
-                            repeating: 0, count: panelWidth - width)
-                    }
+                p += 4
+            }
+            while p < depth {
+                let to = panel + p * panelWidth
+                for x in 0..<width { to[x] = origin[x * acrossStride + p * depthStride] }
+                p += 1
+            }
+            if width < panelWidth {
+                for p in 0..<depth {
+                    (panel + p * panelWidth + width).update(repeating: 0, count: panelWidth - width)
                 }
             }
             panel += panelWidth * depth
-            x0 += panelWidth
+            x0 += fullWidth
         }
     }
 }

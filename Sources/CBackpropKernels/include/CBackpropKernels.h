@@ -25,6 +25,14 @@ void bp_sgemm_tile_avx2(long kc, const float *a, const float *b, float *c, long 
 void bp_sgemm_tile_portable(long kc, const float *a, const float *b, float *c, long ldc,
                             float alpha, float beta, long rows, long cols);
 
+/// The same with NR/2 columns: panels B̃ hold kc groups of NR/2 values.
+void bp_sgemm_half_tile_avx512(long kc, const float *a, const float *b, float *c, long ldc,
+                               float alpha, float beta, long rows, long cols);
+void bp_sgemm_half_tile_avx2(long kc, const float *a, const float *b, float *c, long ldc,
+                             float alpha, float beta, long rows, long cols);
+void bp_sgemm_half_tile_portable(long kc, const float *a, const float *b, float *c, long ldc,
+                                 float alpha, float beta, long rows, long cols);
+
 // MARK: - SGEMM with at most 16 columns
 //
 // C (m x n, n ≤ 16) ← α·A·B̃ + β·C without packing A: A[i][p] = a[i*ars + p*acs],
