@@ -88,80 +88,111 @@ public enum CS229CSV {
         let end = buffer.count
         let newline = UInt8(ascii: "\n")
         let comma = UInt8(ascii: ",")
-        var position = 0
-        if end >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF { position = 3 }  // UTF-8 byte-order mark
+        var start = 0
+        if end >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF { start = 3 }  // UTF-8 byte-order mark
 
-        var values: [Scalar] = []
+        // The output is sized once from the file itself (never from its contents' claims):
+        // the first row's field count times the line count, but no more than the number of
+        // values the bytes can hold (every value takes a digit and a separator).
+        var firstLineEnd = start
+        while firstLineEnd < end && base[firstLineEnd] != newline { firstLineEnd += 1 }
+        let columnGuess = 1 + count(comma, in: base, from: start, to: firstLineEnd)
+        let lines = 1 + count(newline, in: base, from: firstLineEnd, to: end)
+        let capacity = min(lines.multipliedSaturating(by: columnGuess), end / 2 + 1)
+
+        var failure: DataFileError?
         var columns: Int?
         var row = 0
-        while position < end {
-            row += 1
-            var lineEnd = position
-            while lineEnd < end && base[lineEnd] != newline { lineEnd += 1 }
-            var contentEnd = lineEnd
-            if contentEnd > position && base[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
+        let values = [Scalar](unsafeUninitializedCapacity: capacity) { output, initialized in
+            var written = 0
+            defer { initialized = written }
+            var position = start
+            do throws(DataFileError) {
+                while position < end {
+                    row += 1
+                    var lineEnd = position
+                    while lineEnd < end && base[lineEnd] != newline { lineEnd += 1 }
+                    var contentEnd = lineEnd
+                    if contentEnd > position && base[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
 
-            if isBlank(base, from: position, to: contentEnd) {
-                if isBlank(base, from: lineEnd, to: end) { break }
-                throw DataFileError(path: path, kind: .raggedRow, row: row, message: "row is empty")
-            }
-
-            var column = 0
-            var fieldStart = position
-            while true {
-                if let columns, column == columns {
-                    let found = column + 1 + count(comma, in: base, from: fieldStart, to: contentEnd)
-                    throw DataFileError(
-                        path: path, kind: .raggedRow, row: row,
-                        message: "expected \(columns) fields (as in row 1) but found \(found)")
-                }
-                column += 1
-                var start = fieldStart
-                while start < contentEnd && isSpace(base[start]) { start += 1 }
-                var value: Double
-                var fieldEnd: Int
-                if let scanned = NumericFieldParser.scan(base, from: start, to: contentEnd) {
-                    value = scanned.value
-                    fieldEnd = scanned.end
-                    while fieldEnd < contentEnd && isSpace(base[fieldEnd]) { fieldEnd += 1 }
-                    if !scanned.exact || (fieldEnd < contentEnd && base[fieldEnd] != comma) {
-                        (value, fieldEnd) = try slowField(base, start: start, contentEnd: contentEnd, path: path, row: row, column: column)
+                    if isBlank(base, from: position, to: contentEnd) {
+                        if isBlank(base, from: lineEnd, to: end) { break }
+                        throw DataFileError(path: path, kind: .raggedRow, row: row, message: "row is empty")
                     }
-                } else {
-                    (value, fieldEnd) = try slowField(base, start: start, contentEnd: contentEnd, path: path, row: row, column: column)
+
+                    var column = 0
+                    var fieldStart = position
+                    while true {
+                        if let columns, column == columns {
+                            let found = column + 1 + count(comma, in: base, from: fieldStart, to: contentEnd)
+                            throw DataFileError(
+                                path: path, kind: .raggedRow, row: row,
+                                message: "expected \(columns) fields (as in row 1) but found \(found)")
+                        }
+                        column += 1
+                        var fieldBegin = fieldStart
+                        while fieldBegin < contentEnd && isSpace(base[fieldBegin]) { fieldBegin += 1 }
+                        var value: Double
+                        var fieldEnd: Int
+                        var trusted = false
+                        value = 0
+                        fieldEnd = fieldBegin
+                        if let scanned = NumericFieldParser.scan(base, from: fieldBegin, to: contentEnd) {
+                            fieldEnd = scanned.end
+                            while fieldEnd < contentEnd && isSpace(base[fieldEnd]) { fieldEnd += 1 }
+                            if fieldEnd == contentEnd || base[fieldEnd] == comma {
+                                if Scalar.self == Float.self {
+                                    if let rounded = NumericFieldParser.correctlyRoundedFloat(scanned.value, scanned.precision) {
+                                        value = Double(rounded)
+                                        trusted = true
+                                    }
+                                } else if scanned.precision == .exact {
+                                    value = scanned.value
+                                    trusted = true
+                                }
+                            }
+                        }
+                        if !trusted {
+                            (value, fieldEnd) = try slowField(
+                                base, start: fieldBegin, contentEnd: contentEnd, asFloat: Scalar.self == Float.self,
+                                path: path, row: row, column: column)
+                        }
+                        let stored = Scalar(value)
+                        guard stored.isFinite else {
+                            let text = String(decoding: UnsafeBufferPointer(start: base + fieldBegin, count: fieldEnd - fieldBegin), as: UTF8.self)
+                                .trimmingSpaces()
+                            throw DataFileError(
+                                path: path, kind: .nonFiniteValue, row: row,
+                                message: "column \(column): '\(text)' is not a finite \(Scalar.self)")
+                        }
+                        guard written < capacity else {
+                            throw DataFileError(path: path, kind: .raggedRow, row: row, message: "more values than the file's lines can hold")
+                        }
+                        output.initializeElement(at: written, to: stored)
+                        written += 1
+                        if fieldEnd >= contentEnd { break }
+                        fieldStart = fieldEnd + 1  // past the comma
+                    }
+                    if let columns, column != columns {
+                        throw DataFileError(
+                            path: path, kind: .raggedRow, row: row,
+                            message: "expected \(columns) fields (as in row 1) but found \(column)")
+                    }
+                    if columns == nil { columns = column }
+                    position = lineEnd + 1
                 }
-                let stored = Scalar(value)
-                guard stored.isFinite else {
-                    let text = String(decoding: UnsafeBufferPointer(start: base + start, count: fieldEnd - start), as: UTF8.self)
-                        .trimmingSpaces()
-                    throw DataFileError(
-                        path: path, kind: .nonFiniteValue, row: row,
-                        message: "column \(column): '\(text)' is not a finite \(Scalar.self)")
-                }
-                values.append(stored)
-                if fieldEnd >= contentEnd { break }
-                fieldStart = fieldEnd + 1  // past the comma
+            } catch {
+                failure = error
             }
-            if let columns {
-                if column != columns {
-                    throw DataFileError(
-                        path: path, kind: .raggedRow, row: row,
-                        message: "expected \(columns) fields (as in row 1) but found \(column)")
-                }
-            } else {
-                columns = column
-                // Size the storage once from the number of lines, a bound taken from the file itself.
-                let lines = 1 + count(newline, in: base, from: lineEnd + 1, to: end)
-                values.reserveCapacity(lines * column)
-            }
-            position = lineEnd + 1
         }
+        if let failure { throw failure }
         return (values, values.isEmpty ? 0 : values.count / (columns ?? 1), columns ?? 0)
     }
 
-    /// A field the fast scanner could not finish: ends at the next comma, parsed by `strtod`.
+    /// A field the fast scanner could not finish: ends at the next comma, parsed by `strtod`
+    /// (or `strtof` for `Float` output, so that it is rounded once).
     private static func slowField(
-        _ base: UnsafePointer<UInt8>, start: Int, contentEnd: Int, path: String, row: Int, column: Int
+        _ base: UnsafePointer<UInt8>, start: Int, contentEnd: Int, asFloat: Bool, path: String, row: Int, column: Int
     ) throws(DataFileError) -> (Double, Int) {
         var fieldEnd = start
         while fieldEnd < contentEnd && base[fieldEnd] != UInt8(ascii: ",") { fieldEnd += 1 }
@@ -170,7 +201,7 @@ public enum CS229CSV {
         guard trimmedEnd > start else {
             throw DataFileError(path: path, kind: .malformedValue, row: row, message: "column \(column) is empty")
         }
-        guard let value = NumericFieldParser.strtodField(base, from: start, to: trimmedEnd) else {
+        guard let value = NumericFieldParser.parseField(base, from: start, to: trimmedEnd, asFloat: asFloat) else {
             let text = String(decoding: UnsafeBufferPointer(start: base + start, count: min(trimmedEnd - start, 40)), as: UTF8.self)
             throw DataFileError(
                 path: path, kind: .malformedValue, row: row,
