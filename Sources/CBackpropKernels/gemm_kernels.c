@@ -87,7 +87,7 @@ typedef float bp_v4 __attribute__((vector_size(16)));
     }
 
 // One block of R rows of the skinny product; acc holds 16 columns per row.
-#define SKINNY_BLOCK(VT, LANES, NV, R)                                                 \
+#define SKINNY_BLOCK(VT, LANES, NV, R, ROW_STORE)                                               \
     do {                                                                               \
         VT acc[R][NV];                                                                 \
         for (int r = 0; r < R; r++)                                                    \
@@ -106,6 +106,7 @@ typedef float bp_v4 __attribute__((vector_size(16)));
         }                                                                              \
         for (int r = 0; r < R; r++) {                                                  \
             float *crow = c + (i + r) * crs;                                           \
+            if (ccs == 1 && ROW_STORE(crow, r)) continue;                              \
             float row[16];                                                             \
             if (beta == 0.0f) {                                                        \
                 for (int v = 0; v < NV; v++) STOREV(VT, row + v * LANES, alpha * acc[r][v]); \
@@ -121,13 +122,50 @@ typedef float bp_v4 __attribute__((vector_size(16)));
         }                                                                              \
     } while (0)
 
-#define DEFINE_SKINNY_KERNEL(NAME, ATTR, VT, LANES, NV, RB)                            \
+// Contiguous C rows (ccs == 1) are stored straight from the registers with masked
+// stores where the instruction set has them; a round trip through a stack buffer would stall
+// on store-to-load forwarding once per row. Same arithmetic as the buffered path.
+#define NO_ROW_STORE(crow, r) 0
+#ifdef BP_X86
+#include <immintrin.h>
+#define AVX512_ROW_STORE(crow, r)                                                      \
+    ({                                                                                 \
+        __mmask16 mask = (__mmask16)((1u << n) - 1u);                                  \
+        bp_v16 result;                                                                 \
+        if (beta == 0.0f) {                                                            \
+            result = alpha * acc[r][0];                                                \
+        } else {                                                                       \
+            bp_v16 old = (bp_v16)_mm512_maskz_loadu_ps(mask, crow);                    \
+            result = alpha * acc[r][0] + beta * old;                                   \
+        }                                                                              \
+        _mm512_mask_storeu_ps(crow, mask, (__m512)result);                             \
+        1;                                                                             \
+    })
+#define AVX2_ROW_STORE(crow, r)                                                        \
+    ({                                                                                 \
+        const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);              \
+        for (int v = 0; v < 2; v++) {                                                  \
+            __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n - 8 * v), lanes); \
+            bp_v8 result;                                                              \
+            if (beta == 0.0f) {                                                        \
+                result = alpha * acc[r][v];                                            \
+            } else {                                                                   \
+                bp_v8 old = (bp_v8)_mm256_maskload_ps(crow + 8 * v, mask);             \
+                result = alpha * acc[r][v] + beta * old;                               \
+            }                                                                          \
+            _mm256_maskstore_ps(crow + 8 * v, mask, (__m256)result);                   \
+        }                                                                              \
+        1;                                                                             \
+    })
+#endif
+
+#define DEFINE_SKINNY_KERNEL(NAME, ATTR, VT, LANES, NV, RB, ROW_STORE)                 \
     ATTR void NAME(long m, long n, long k, float alpha, const float *a, long ars,      \
                    long acs, const float *bp, float beta, float *c, long crs,          \
                    long ccs) {                                                         \
         long i = 0;                                                                    \
-        for (; i + RB <= m; i += RB) SKINNY_BLOCK(VT, LANES, NV, RB);                  \
-        for (; i < m; i++) SKINNY_BLOCK(VT, LANES, NV, 1);                             \
+        for (; i + RB <= m; i += RB) SKINNY_BLOCK(VT, LANES, NV, RB, ROW_STORE);       \
+        for (; i < m; i++) SKINNY_BLOCK(VT, LANES, NV, 1, ROW_STORE);                  \
     }
 
 #ifdef BP_X86
@@ -135,8 +173,10 @@ DEFINE_TILE_KERNEL(bp_sgemm_tile_avx512, TARGET_AVX512, bp_v16, 16, BP_MR_AVX512
 DEFINE_TILE_KERNEL(bp_sgemm_tile_avx2, TARGET_AVX2, bp_v8, 8, BP_MR_AVX2, 2)
 DEFINE_TILE_KERNEL(bp_sgemm_half_tile_avx512, TARGET_AVX512, bp_v16, 16, BP_MR_AVX512, 1)
 DEFINE_TILE_KERNEL(bp_sgemm_half_tile_avx2, TARGET_AVX2, bp_v8, 8, BP_MR_AVX2, 1)
-DEFINE_SKINNY_KERNEL(bp_sgemm_skinny_avx512, TARGET_AVX512, bp_v16, 16, 1, BP_SKINNY_ROWS_AVX512)
-DEFINE_SKINNY_KERNEL(bp_sgemm_skinny_avx2, TARGET_AVX2, bp_v8, 8, 2, BP_SKINNY_ROWS_AVX2)
+DEFINE_SKINNY_KERNEL(bp_sgemm_skinny_avx512, TARGET_AVX512, bp_v16, 16, 1, BP_SKINNY_ROWS_AVX512,
+                     AVX512_ROW_STORE)
+DEFINE_SKINNY_KERNEL(bp_sgemm_skinny_avx2, TARGET_AVX2, bp_v8, 8, 2, BP_SKINNY_ROWS_AVX2,
+                     AVX2_ROW_STORE)
 #else
 // Other CPUs have only the portable kernels; these names fall back to them.
 void bp_sgemm_tile_avx512(long kc, const float *a, const float *b, float *c, long ldc,
@@ -168,4 +208,5 @@ void bp_sgemm_skinny_avx2(long m, long n, long k, float alpha, const float *a, l
 #endif
 DEFINE_TILE_KERNEL(bp_sgemm_tile_portable, , bp_v4, 4, BP_MR_PORTABLE, 2)
 DEFINE_TILE_KERNEL(bp_sgemm_half_tile_portable, , bp_v4, 4, BP_MR_PORTABLE, 1)
-DEFINE_SKINNY_KERNEL(bp_sgemm_skinny_portable, , bp_v4, 4, 4, BP_SKINNY_ROWS_PORTABLE)
+DEFINE_SKINNY_KERNEL(bp_sgemm_skinny_portable, , bp_v4, 4, 4, BP_SKINNY_ROWS_PORTABLE,
+                     NO_ROW_STORE)

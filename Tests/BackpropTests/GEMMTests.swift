@@ -158,11 +158,15 @@ import Testing
         let cases = [
             Case(transposeA: false, transposeB: true, m: 130, n: 90, k: 200, alpha: 1, beta: 0),
             Case(transposeA: true, transposeB: false, m: 131, n: 75, k: 210, alpha: 2, beta: 1),
-            Case(transposeA: false, transposeB: false, m: 1000, n: 10, k: 210, alpha: 1, beta: 0),
-            Case(transposeA: true, transposeB: false, m: 10, n: 1000, k: 210, alpha: 1, beta: 0.5),
         ]
-        for testCase in cases {
-            #expect(2 * testCase.m * testCase.n * testCase.k >= NativeGEMM.parallelThreshold)
+        let skinnyCases = [
+            Case(transposeA: false, transposeB: false, m: 4000, n: 10, k: 210, alpha: 1, beta: 0),
+            Case(transposeA: true, transposeB: false, m: 10, n: 4000, k: 210, alpha: 1, beta: 0.5),
+        ]
+        for testCase in cases + skinnyCases {
+            let threshold = testCase.m <= 16 || testCase.n <= 16
+                ? NativeGEMM.skinnyParallelThreshold : NativeGEMM.parallelThreshold
+            #expect(2 * testCase.m * testCase.n * testCase.k >= threshold)
             let one = Self.run(testCase, backend: Backend(threads: 1))
             let two = Self.run(testCase, backend: Backend(threads: 2))
             #expect(one.ratio <= 1, "\(testCase): error/allowed = \(one.ratio)")

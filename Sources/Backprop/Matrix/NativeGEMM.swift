@@ -21,6 +21,9 @@ import CBackpropKernels
 enum NativeGEMM {
     /// Products below this many floating-point operations (2·m·n·k) stay on one thread.
     static let parallelThreshold = 4_000_000
+    /// The same for the few-rows/few-columns paths, which stream A once and gain less from a
+    /// second thread than waking it costs (1000x300·300x10: 90 µs on one thread).
+    static let skinnyParallelThreshold = 16_000_000
     /// Below this m·n·k, the skinny kernel is used even for wide products.
     static let tinyProductSize = 32_768
     /// Column-strip width of the skinny kernel.
@@ -92,7 +95,9 @@ enum NativeGEMM {
         }
         let blocking = blockingByLevel[level.rawValue]
         let flops = 2 * m * n * k
-        let workers = flops >= parallelThreshold ? max(1, min(threads, availableCores)) : 1
+        let skinny = n <= skinnyWidth || m <= skinnyWidth || m * n * k < tinyProductSize
+        let threshold = skinny ? skinnyParallelThreshold : parallelThreshold
+        let workers = flops >= threshold ? max(1, min(threads, availableCores)) : 1
         // op(A)[i, p] = a[i * aRowStride + p * aColumnStride], likewise for B.
         let aRowStride = transposeA ? 1 : lda
         let aColumnStride = transposeA ? lda : 1
@@ -115,16 +120,68 @@ enum NativeGEMM {
         } else {
             let rowsPerWorker = (m + workers - 1) / workers
             let chunk = (rowsPerWorker + blocking.mr - 1) / blocking.mr * blocking.mr
-            parallelFor(workers: workers) { worker in
-                let start = worker * chunk
-                let end = min(m, start + chunk)
-                if start >= end { return }
-                packedProduct(
-                    blocking: blocking, rows: start..<end, n: n, k: k, alpha: alpha,
+            parallelFor(
+                workers: workers,
+                PackedJob(
+                    blocking: blocking, chunk: chunk, m: m, n: n, k: k, alpha: alpha,
                     a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
                     b: b, bRowStride: bRowStride, bColumnStride: bColumnStride,
-                    beta: beta, c: c, ldc: ldc)
-            }
+                    beta: beta, c: c, ldc: ldc))
+        }
+    }
+
+    /// Rows [worker·chunk, (worker+1)·chunk) of the packed product.
+    struct PackedJob: ParallelJob {
+        var blocking: Blocking
+        var chunk, m, n, k: Int
+        var alpha: Float
+        var a: UnsafePointer<Float>
+        var aRowStride, aColumnStride: Int
+        var b: UnsafePointer<Float>
+        var bRowStride, bColumnStride: Int
+        var beta: Float
+        var c: UnsafeMutablePointer<Float>
+        var ldc: Int
+
+        func run(worker: Int) {
+            let start = worker * chunk
+            let end = min(m, start + chunk)
+            if start >= end { return }
+            packedProduct(
+                blocking: blocking, rows: start..<end, n: n, k: k, alpha: alpha,
+                a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
+                b: b, bRowStride: bRowStride, bColumnStride: bColumnStride,
+                beta: beta, c: c, ldc: ldc)
+        }
+
+        static let task: bp_parallel_task = { context, worker in
+            context!.assumingMemoryBound(to: PackedJob.self).pointee.run(worker: worker)
+        }
+    }
+
+    /// Rows [worker·chunk, (worker+1)·chunk) of one 16-column strip of the skinny product.
+    struct SkinnyJob: ParallelJob {
+        var kernel: SkinnyKernel
+        var chunk, m, columns, k: Int
+        var alpha: Float
+        var a: UnsafePointer<Float>
+        var aRowStride, aColumnStride: Int
+        var strip: UnsafePointer<Float>
+        var beta: Float
+        var c: UnsafeMutablePointer<Float>
+        var cRowStride, cColumnStride: Int
+
+        func run(worker: Int) {
+            let start = worker * chunk
+            let end = min(m, start + chunk)
+            if start >= end { return }
+            kernel(
+                end - start, columns, k, alpha, a + start * aRowStride, aRowStride,
+                aColumnStride, strip, beta, c + start * cRowStride, cRowStride, cColumnStride)
+        }
+
+        static let task: bp_parallel_task = { context, worker in
+            context!.assumingMemoryBound(to: SkinnyJob.self).pointee.run(worker: worker)
         }
     }
 
@@ -177,16 +234,13 @@ enum NativeGEMM {
                     (target + columns).update(repeating: 0, count: width - columns)
                 }
             }
-            let stripC = c + column * cColumnStride
-            parallelFor(workers: workers) { worker in
-                let start = worker * chunk
-                let end = min(m, start + chunk)
-                if start >= end { return }
-                blocking.skinny(
-                    end - start, columns, k, alpha, a + start * aRowStride, aRowStride,
-                    aColumnStride, strip, beta, stripC + start * cRowStride, cRowStride,
-                    cColumnStride)
-            }
+            parallelFor(
+                workers: workers,
+                SkinnyJob(
+                    kernel: blocking.skinny, chunk: chunk, m: m, columns: columns, k: k,
+                    alpha: alpha, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
+                    strip: strip, beta: beta, c: c + column * cColumnStride,
+                    cRowStride: cRowStride, cColumnStride: cColumnStride))
             column += width
         }
     }

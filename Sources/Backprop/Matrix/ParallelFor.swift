@@ -1,28 +1,34 @@
-import Dispatch
+import CBackpropKernels
 import Foundation
 
-/// Runs `body(0) … body(workers − 1)` on up to `workers` threads and returns when all have
-/// finished. One worker runs inline on the calling thread.
+/// Work split into `workers` disjoint parts, run by `parallelFor`.
 ///
-/// Callers give each worker a disjoint part of the output, so no result depends on which
-/// thread ran which part; that is also why handing `body` to other threads is safe even
-/// though it captures raw pointers.
-@inline(__always)
-func parallelFor(workers: Int, _ body: (Int) -> Void) {
-    if workers <= 1 {
-        body(0)
-        return
-    }
-    withoutActuallyEscaping(body) { escapable in
-        let shared = UncheckedSendable(escapable)
-        DispatchQueue.concurrentPerform(iterations: workers) { shared.value($0) }
-    }
+/// A conforming type supplies `task`, a C function pointer that casts the context back to the
+/// type and calls `run(worker:)`. Handing work over as a plain struct and a C function pointer
+/// (rather than a Swift closure) is what keeps a parallel call free of heap allocations.
+protocol ParallelJob {
+    /// Computes part `worker` of the job; parts write disjoint outputs.
+    func run(worker: Int)
+    /// `{ context, worker in context!.assumingMemoryBound(to: Self.self).pointee.run(worker: worker) }`
+    static var task: bp_parallel_task { get }
 }
 
-/// A value handed to other threads under the caller's guarantee that they use it safely.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
+/// Runs `job.run(worker: 0) … job.run(worker: workers − 1)` on up to `workers` threads and
+/// returns when all have finished. Worker 0 runs on the calling thread, the others on a
+/// persistent pool of helper threads (`bp_parallel_run`), so a warm call allocates nothing.
+///
+/// Since parts write disjoint outputs, no result depends on which thread ran which part;
+/// that is also why handing the job's raw pointers to other threads is safe.
+@inline(__always)
+func parallelFor<Job: ParallelJob>(workers: Int, _ job: Job) {
+    if workers <= 1 {
+        job.run(worker: 0)
+        return
+    }
+    var job = job
+    withUnsafeMutablePointer(to: &job) { pointer in
+        bp_parallel_run(workers, Job.task, pointer)
+    }
 }
 
 /// The number of cores this process may run on (never less than 1).

@@ -61,6 +61,16 @@ void bp_sgemm_skinny_portable(long m, long n, long k, float alpha, const float *
 /// when a larger count is asked for; freed when the thread exits. NULL if memory runs out.
 float *bp_thread_buffer(int slot, long count);
 
+// MARK: - Parallel loops
+
+typedef void (*bp_parallel_task)(void *context, long worker);
+
+/// Calls task(context, w) for w in 0..<workers, worker 0 on the calling thread and the others
+/// on persistent helper threads (created on first use, then reused: no allocation once warm),
+/// and returns when all have finished. If another thread's job holds the pool, the caller runs
+/// every worker itself.
+void bp_parallel_run(long workers, bp_parallel_task task, void *context);
+
 // MARK: - Vector math (level as in bp_cpu_simd_level; in-place allowed: x == y)
 
 void bp_vexp(const float *x, float *y, long count, int level);
