@@ -8,10 +8,10 @@ struct Evaluate: ParsableCommand {
     @Option(help: "A model file written by `backprop train`.")
     var model: String
 
-    @Option(help: "Data: moons, blobs, xor, spiral, or csv:PATH (same layout as for training).")
+    @Option(help: "Data, as for training; sets with a test split (IDX, fashion-mnist) are evaluated on it, built-in sets on a fresh sample (seed + 1).")
     var data: String
 
-    @Option(help: "Seed for built-in data sets (use the training seed to evaluate on the training set).")
+    @Option(help: "Seed of the built-in data set used for training.")
     var seed: UInt64 = 0
 
     @Flag(help: "Print one JSON object instead of text.")
@@ -20,7 +20,8 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         let network: Network<Float> = try ModelFile.load(path: model)
         let source = try DataSource(parsing: data)
-        let dataset: Dataset<Float> = try source.load(loss: network.loss, outputSize: network.outputSize, seed: seed)
+        let loaded: LoadedData<Float> = try source.load(loss: network.loss, outputSize: network.outputSize, seed: seed)
+        let dataset = loaded.test ?? loaded.training
         guard dataset.featureCount == network.inputSize else {
             throw CommandFailure("\(source): \(dataset.featureCount) features per example, but \(model) expects \(network.inputSize)")
         }

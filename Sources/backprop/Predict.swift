@@ -10,7 +10,7 @@ struct Predict: ParsableCommand {
     @Option(help: "A model file written by `backprop train`.")
     var model: String
 
-    @Option(help: "Rows to predict: csv:PATH, or a built-in set (moons, blobs, xor, spiral).")
+    @Option(help: "Rows to predict: csv:PATH (features, optionally followed by targets), or any other data set (its test split when it has one).")
     var data: String
 
     @Option(help: "Seed for built-in data sets.")
@@ -20,8 +20,6 @@ struct Predict: ParsableCommand {
         let network: Network<Float> = try ModelFile.load(path: model)
         let inputs: Matrix<Float>
         switch try DataSource(parsing: data) {
-        case .synthetic(let set):
-            inputs = (set.generate(count: 400, seed: seed) as Dataset<Float>).inputs
         case .csv(let path):
             let rows = try CSVReader.read(path: path).rows
             let width = rows[0].count
@@ -34,6 +32,9 @@ struct Predict: ParsableCommand {
                 for c in 0..<network.inputSize { matrix[r, c] = Float(row[c]) }
             }
             inputs = matrix
+        case let source:
+            let loaded: LoadedData<Float> = try source.load(loss: network.loss, outputSize: network.outputSize, seed: seed)
+            inputs = (loaded.test ?? loaded.training).inputs
         }
         let outputs = try network.predict(inputs)
         let logits = try network.logits(inputs)

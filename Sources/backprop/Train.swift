@@ -89,7 +89,7 @@ struct Train: ParsableCommand {
             network = initial
         }
         let outputSize = specification.declaredOutputSize
-        let training: Dataset<Float> = try source.load(loss: loss, outputSize: outputSize ?? 1, seed: seed)
+        let training: Dataset<Float> = try source.load(loss: loss, outputSize: outputSize ?? 1, seed: seed).training
         let sizes = try specification.resolvedSizes(
             featureCount: training.featureCount,
             outputSize: outputSize ?? NetworkSpecification.outputSize(for: training, loss: loss))
