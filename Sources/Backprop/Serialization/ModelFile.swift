@@ -49,6 +49,25 @@ public enum ModelFile {
         } catch {
             throw Error("\(path): '\(architectureKey)' metadata is not a valid architecture description")
         }
+        // Check the described shapes against the tensors actually present before building
+        // anything, so metadata that claims huge layers cannot make us allocate them.
+        var expectedShapes: [String: [Int]] = [:]
+        var width = architecture.inputSize
+        for (index, kind) in architecture.layers.enumerated() {
+            guard case .dense(let inputs, let outputs, let bias) = kind else { continue }
+            guard inputs == width else {
+                throw Error("\(path): architecture metadata is inconsistent: layer \(index) takes \(inputs) inputs after a layer of width \(width)")
+            }
+            expectedShapes["\(index).weight"] = [outputs, inputs]
+            if bias { expectedShapes["\(index).bias"] = [outputs] }
+            width = outputs
+        }
+        for (name, shape) in expectedShapes.sorted(by: { $0.key < $1.key }) {
+            guard let tensor = file[name] else { throw Error("\(path): missing tensor '\(name)'") }
+            guard tensor.shape == shape else {
+                throw Error("\(path): \(name) has shape \(tensor.shape), but the architecture metadata says \(shape)")
+            }
+        }
         let network: Network<Scalar>
         do {
             network = try architecture.makeNetwork(Scalar.self)
