@@ -104,6 +104,7 @@ typedef float bp_v4 __attribute__((vector_size(16)));
             }                                                                          \
             bq += 16;                                                                  \
         }                                                                              \
+        _Pragma("clang loop unroll(full)")                                             \
         for (int r = 0; r < R; r++) {                                                  \
             float *crow = c + (i + r) * crs;                                           \
             if (ccs == 1 && ROW_STORE(crow, r)) continue;                              \
