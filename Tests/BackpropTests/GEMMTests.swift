@@ -42,6 +42,20 @@ import Testing
 
     /// Runs `backend` on `testCase` and returns (result, worst error / allowed error).
     static func run(_ testCase: Case, backend: Backend, seed: UInt64 = 1) -> (result: [Float], ratio: Double) {
+        run(testCase, seed: seed) { a, lda, b, ldb, c, ldc in
+            backend.sgemm(
+                transposeA: testCase.transposeA, transposeB: testCase.transposeB,
+                m: testCase.m, n: testCase.n, k: testCase.k, alpha: testCase.alpha,
+                a: a, lda: lda, b: b, ldb: ldb, beta: testCase.beta, c: c, ldc: ldc)
+        }
+    }
+
+    /// Runs `product(a, lda, b, ldb, c, ldc)` on `testCase`'s operands and returns (result,
+    /// worst error / allowed error).
+    static func run(
+        _ testCase: Case, seed: UInt64,
+        product: (UnsafePointer<Float>, Int, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Int) -> Void
+    ) -> (result: [Float], ratio: Double) {
         let t = testCase
         var numbers = Numbers(state: seed)
         let aRows = t.transposeA ? t.k : t.m, aColumns = t.transposeA ? t.m : t.k
@@ -56,10 +70,7 @@ import Testing
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
                 c.withUnsafeMutableBufferPointer { c in
-                    backend.sgemm(
-                        transposeA: t.transposeA, transposeB: t.transposeB, m: t.m, n: t.n, k: t.k,
-                        alpha: t.alpha, a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb,
-                        beta: t.beta, c: c.baseAddress!, ldc: ldc)
+                    product(a.baseAddress!, lda, b.baseAddress!, ldb, c.baseAddress!, ldc)
                 }
             }
         }
@@ -131,6 +142,34 @@ import Testing
                     alpha: alpha, beta: beta, padding: index % 2)
                 let ratio = Self.run(testCase, backend: backend, seed: UInt64(100 + index)).ratio
                 #expect(ratio <= 1, "\(level.name) \(testCase): error/allowed = \(ratio)")
+                index += 1
+            }
+        }
+    }
+
+    /// Cache blocks shrunk to a few tiles (and not multiples of them) force several NC, MC
+    /// and KC blocks, half-width last panels and edge tiles at sizes a debug build checks fast.
+    @Test(arguments: SIMDLevel.available)
+    func smallCacheBlocksMatchReference(level: SIMDLevel) {
+        var blocking = NativeGEMM.Blocking(level: level)
+        blocking.mc = 2 * blocking.mr + 1
+        blocking.kc = 7
+        blocking.nc = 2 * blocking.nr + blocking.nr / 2 + 3
+        var index = 0
+        for (m, n, k) in [(41, 150, 30), (23, 77, 16), (60, 43, 9)] {
+            for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
+                let (alpha, beta) = Self.scalings[index % Self.scalings.count]
+                let t = Case(
+                    transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                    alpha: alpha, beta: beta, padding: index % 2)
+                let ratio = Self.run(t, seed: UInt64(200 + index)) { a, lda, b, ldb, c, ldc in
+                    NativeGEMM.packedProduct(
+                        blocking: blocking, rows: 0..<m, n: n, k: k, alpha: alpha,
+                        a: a, aRowStride: transposeA ? 1 : lda, aColumnStride: transposeA ? lda : 1,
+                        b: b, bRowStride: transposeB ? 1 : ldb, bColumnStride: transposeB ? ldb : 1,
+                        beta: beta, c: c, ldc: ldc)
+                }.ratio
+                #expect(ratio <= 1, "\(level.name) \(t): error/allowed = \(ratio)")
                 index += 1
             }
         }

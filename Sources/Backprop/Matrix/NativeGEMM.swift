@@ -281,8 +281,8 @@ enum NativeGEMM {
         let nr = blocking.nr
         let kSlices = (k + blocking.kc - 1) / blocking.kc
         let kcMax = ((k + kSlices - 1) / kSlices + 7) / 8 * 8
-        let mcMax = min(blocking.mc, (rows.count + mr - 1) / mr * mr)
-        let ncMax = min(blocking.nc, (n + nr - 1) / nr * nr)
+        let mcMax = (min(blocking.mc, rows.count) + mr - 1) / mr * mr
+        let ncMax = (min(blocking.nc, n) + nr - 1) / nr * nr
         guard let packedA = bp_thread_buffer(0, mcMax * kcMax),
             let packedB = bp_thread_buffer(1, ncMax * kcMax)
         else {
