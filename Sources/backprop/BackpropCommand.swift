@@ -6,6 +6,6 @@ struct BackpropCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backprop",
         abstract: "Build, train, evaluate and explain feed-forward neural networks.",
-        subcommands: [Train.self, Evaluate.self, Predict.self],
+        subcommands: [Train.self, Evaluate.self, Predict.self, Explain.self, Gradcheck.self, Graph.self],
         defaultSubcommand: nil)
 }

@@ -21,7 +21,8 @@ struct Evaluate: ParsableCommand {
         let network: Network<Float> = try ModelFile.load(path: model)
         let source = try DataSource(parsing: data)
         let loaded: LoadedData<Float> = try source.load(loss: network.loss, outputSize: network.outputSize, seed: seed)
-        let dataset = loaded.test ?? loaded.training
+        var dataset = loaded.test ?? loaded.training
+        try ModelFile.inputScaling(path: model).apply(to: &dataset)
         guard dataset.featureCount == network.inputSize else {
             throw CommandFailure("\(source): \(dataset.featureCount) features per example, but \(model) expects \(network.inputSize)")
         }

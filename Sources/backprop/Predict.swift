@@ -18,7 +18,7 @@ struct Predict: ParsableCommand {
 
     func run() throws {
         let network: Network<Float> = try ModelFile.load(path: model)
-        let inputs: Matrix<Float>
+        var inputs: Matrix<Float>
         switch try DataSource(parsing: data) {
         case .csv(let path):
             let rows = try CSVReader.read(path: path).rows
@@ -36,6 +36,7 @@ struct Predict: ParsableCommand {
             let loaded: LoadedData<Float> = try source.load(loss: network.loss, outputSize: network.outputSize, seed: seed)
             inputs = (loaded.test ?? loaded.training).inputs
         }
+        try ModelFile.inputScaling(path: model).apply(to: &inputs)
         let outputs = try network.predict(inputs)
         let logits = try network.logits(inputs)
         for r in 0..<outputs.rows {

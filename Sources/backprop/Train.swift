@@ -7,49 +7,94 @@ struct Train: ParsableCommand {
         abstract: "Train a network and save it as safetensors.",
         discussion: """
             With no arguments, trains a small tanh classifier on the built-in two-moons set \
-            and saves it to model.safetensors.
+            and saves it to model.safetensors. Options given with --preset override the preset's values.
             """)
 
-    @Option(help: "Training data: moons, blobs, xor, spiral (built in), or csv:PATH (last column: class index; for mse, the last k columns are the targets).")
-    var data = "moons"
+    // MARK: Data
 
-    @Option(help: "Layer widths including input and output, e.g. 784,300,10.")
+    @Option(help: "Start from a textbook setup: cs229, nielsen, modern (data: fashion-mnist unless --data is given).")
+    var preset: PresetName?
+
+    @Option(help: "Training data: moons, blobs, xor, spiral (built in), fashion-mnist, csv:PATH, idx:DIR, mnist:DIR, npy:INPUTS,TARGETS, cs229:IMAGES,LABELS. (default: moons)")
+    var data: String?
+
+    @Option(help: "Validation data (same forms as --data); its test split is used when it has one.")
+    var validation: String?
+
+    @Option(name: .customLong("validation-split"), help: "Fraction of the training data held out for validation (seeded).")
+    var validationSplit: Double?
+
+    @Flag(name: .customLong("no-validation"), help: "No validation set, even if the preset holds one out.")
+    var noValidation = false
+
+    @Option(help: "Input scaling fitted on the training part: none, divide:255, standardize, standardize:global. (default: none)")
+    var scale: String?
+
+    // MARK: Network
+
+    @Option(help: "Layer widths including input and output, e.g. 784,300,10. (default: inputs,16,16,outputs)")
     var layers: LayerSizes?
 
-    @Option(help: "Hidden-layer activation: sigmoid, tanh, relu, identity.")
-    var activation: Activation = .tanh
+    @Option(help: "Hidden-layer activation: sigmoid, tanh, relu, identity. (default: tanh)")
+    var activation: Activation?
 
-    @Option(help: "Loss: softmax-cross-entropy, binary-cross-entropy, mse.")
-    var loss: LossFunction = .softmaxCrossEntropy
+    @Option(help: "Loss: softmax-cross-entropy, binary-cross-entropy, mse. (default: softmax-cross-entropy)")
+    var loss: LossFunction?
 
     @Flag(help: "Hidden dense layers without bias (seed 001's network).")
     var noHiddenBias = false
 
-    @Option(name: .customLong("learning-rate"), help: "Step size α.")
-    var learningRate = 0.5
-
-    @Option(help: "Examples per minibatch (0: the whole training set, full-batch gradient descent).")
-    var batchSize = 32
-
-    @Option(help: "Passes over the training data.")
-    var epochs = 100
-
-    @Option(help: "L2 penalty λ·Σ‖W‖² on weights only (gradient 2λW).")
-    var l2 = 0.0
-
-    @Option(help: "Seed for initialization, shuffling and built-in data.")
-    var seed: UInt64 = 0
-
-    @Option(help: "Weight initialization: normal, normal-with-bias, glorot, he, lecun.")
-    var initializer: Initializer = .glorot
+    @Option(name: [.customLong("init"), .customLong("initializer")],
+            help: "Weight initialization: normal, normal-with-bias, glorot, he, lecun. (default: glorot)")
+    var initializer: Initializer?
 
     @Option(name: .customLong("init-weights"), help: "Start from these parameters (safetensors with PyTorch state-dict names: 0.weight, 0.bias, 2.weight, ...).")
     var initWeights: String?
 
+    // MARK: Optimization
+
+    @Option(help: "Optimizer: sgd, momentum, nesterov, adam, adamw, rmsprop. (default: sgd)")
+    var optimizer: String?
+
+    @Option(name: .customLong("learning-rate"), help: "Step size α. (default: 0.5)")
+    var learningRate: Double?
+
+    @Option(help: "Momentum μ for sgd/momentum/nesterov/rmsprop.")
+    var momentum: Double?
+
+    @Option(name: .customLong("weight-decay"), help: "Weight decay as PyTorch's optimizers apply it (decoupled for adamw).")
+    var weightDecay: Double?
+
+    @Option(help: "Learning-rate schedule: constant, step:SIZE:GAMMA, exponential:GAMMA, cosine[:MIN], plateau[:FACTOR:PATIENCE].")
+    var schedule: String?
+
+    @Option(help: "Examples per minibatch; 0 = the whole training set (full-batch gradient descent). (default: 32)")
+    var batchSize: Int?
+
+    @Option(help: "Passes over the training data. (default: 100)")
+    var epochs: Int?
+
+    @Option(help: "L2 penalty λ·Σ‖W‖² on weights only (gradient 2λW). (default: 0)")
+    var l2: Double?
+
+    @Option(help: "Seed for initialization, shuffling, splits and built-in data. (default: 0)")
+    var seed: UInt64?
+
     @Flag(help: "Keep the data in file order instead of shuffling every epoch.")
     var noShuffle = false
 
-    @Option(help: "Where to save the trained model.")
+    @Option(name: .customLong("early-stopping"), help: "Stop after this many epochs without improvement of the validation loss (training loss without validation).")
+    var earlyStopping: Int?
+
+    @Flag(name: .customLong("restore-best-weights"), help: "With --early-stopping, end with the best epoch's parameters.")
+    var restoreBestWeights = false
+
+    @Option(help: "Threads for matrix products (default: what is fastest for the model's size).")
+    var threads: Int?
+
+    // MARK: Output
+
+    @Option(help: "Where to save the trained model. (default: model.safetensors)")
     var output: String?
 
     @Flag(help: "Replace --output if it exists.")
@@ -58,16 +103,66 @@ struct Train: ParsableCommand {
     @Option(help: "Write one JSON object per epoch to this file (JSON Lines).")
     var metrics: String?
 
+    @Option(name: .customLong("checkpoint-dir"), help: "Write a checkpoint into this directory after every epoch.")
+    var checkpointDirectory: String?
+
+    @Option(name: .customLong("checkpoint-every"), help: "Also checkpoint every N optimizer steps (needs --checkpoint-dir).")
+    var checkpointEvery: Int?
+
+    @Option(help: "Continue the run checkpointed in this directory (other options are taken from the checkpoint; --epochs may extend it).")
+    var resume: String?
+
     @Flag(help: "Print only the final summary.")
     var quiet = false
 
     static let defaultOutput = "model.safetensors"
 
+    enum PresetName: String, ExpressibleByArgument, CaseIterable {
+        case cs229, nielsen, modern
+    }
+
     mutating func validate() throws {
-        guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--learning-rate must be a positive number") }
-        guard batchSize >= 0 else { throw ValidationError("--batch-size must be ≥ 0 (0 = full batch)") }
-        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
-        guard l2 >= 0 else { throw ValidationError("--l2 must be ≥ 0") }
+        if let learningRate, !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--learning-rate must be a positive number") }
+        if let batchSize, batchSize < 0 { throw ValidationError("--batch-size must be ≥ 0 (0 = full batch)") }
+        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+        if let l2, !(l2 >= 0) { throw ValidationError("--l2 must be ≥ 0") }
+        if let validationSplit, !(validationSplit > 0 && validationSplit < 1) { throw ValidationError("--validation-split must be between 0 and 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let checkpointEvery, checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1") }
+        if checkpointEvery != nil && checkpointDirectory == nil && resume == nil { throw ValidationError("--checkpoint-every needs --checkpoint-dir") }
+    }
+
+    /// The recipe the options describe: the preset's (or the defaults), then every option given.
+    func recipe() throws -> TrainingRecipe {
+        var recipe = preset.map { TrainingPreset(rawValue: $0.rawValue)!.recipe(data: data ?? "fashion-mnist") } ?? TrainingRecipe()
+        if let data { recipe.data = data }
+        if let validation { recipe.validationData = validation }
+        if let validationSplit { recipe.validationSplit = validationSplit }
+        if noValidation {
+            recipe.validationData = nil
+            recipe.validationSplit = nil
+        }
+        if let scale { recipe.inputScaling = try InputScaling.Kind(parsing: scale) }
+        if let layers { recipe.layers = layers.sizes }
+        if let activation { recipe.activation = activation }
+        if let loss { recipe.loss = loss }
+        if noHiddenBias { recipe.hiddenBias = false }
+        if let initializer { recipe.initializer = initializer }
+        if let initWeights { recipe.initialWeights = initWeights }
+        if let optimizer { recipe.optimizer = optimizer }
+        if let learningRate { recipe.learningRate = learningRate }
+        if let momentum { recipe.momentum = momentum }
+        if let weightDecay { recipe.weightDecay = weightDecay }
+        if let batchSize { recipe.batchSize = batchSize }
+        if let epochs { recipe.epochs = epochs }
+        if let schedule { recipe.schedule = try LearningRateSchedule(parsing: schedule, totalEpochs: recipe.epochs) }
+        if let l2 { recipe.l2 = l2 }
+        if let seed { recipe.seed = seed }
+        if noShuffle { recipe.shuffle = false }
+        if let earlyStopping { recipe.earlyStoppingPatience = earlyStopping }
+        if restoreBestWeights { recipe.restoreBestWeights = true }
+        try recipe.validate()
+        return recipe
     }
 
     func run() throws {
@@ -76,68 +171,78 @@ struct Train: ParsableCommand {
         if output != nil && !overwrite && FileManager.default.fileExists(atPath: outputPath) {
             throw CommandFailure("\(outputPath) already exists; pass --overwrite to replace it or choose another --output")
         }
-        let source = try DataSource(parsing: data)
-        var specification = NetworkSpecification(
-            sizes: layers?.sizes, activation: activation, loss: loss, initializer: initializer,
-            seed: seed, hiddenBias: !noHiddenBias)
+        let session = try resume.map { try TrainingSession(resumingFrom: $0, epochs: epochs) } ?? TrainingSession(recipe: recipe())
+        let network = session.network
+        Backend.current.threads = threads ?? Backend.recommendedThreads(parameterCount: network.parameterCount, batchSize: session.trainer.configuration.batchSize)
+        let recipe = session.recipe
 
-        // The network: from the initial weights file, or built fresh for the data.
-        var network: Network<Float>?
-        if let initWeights {
-            let initial = try ModelFile.initialNetwork(path: initWeights, specification: specification, as: Float.self)
-            specification.sizes = initial.layerSizes
-            network = initial
-        }
-        let outputSize = specification.declaredOutputSize
-        let training: Dataset<Float> = try source.load(loss: loss, outputSize: outputSize ?? 1, seed: seed).training
-        let sizes = try specification.resolvedSizes(
-            featureCount: training.featureCount,
-            outputSize: outputSize ?? NetworkSpecification.outputSize(for: training, loss: loss))
-        if network == nil { network = try specification.makeNetwork(sizes: sizes, as: Float.self) }
-        let model = network!
-
-        let configuration = TrainingConfiguration(
-            epochs: epochs, batchSize: batchSize == 0 ? max(training.count, 1) : batchSize,
-            shuffle: !noShuffle, seed: seed, l2: l2)
-        let trainer = Trainer(network: model, optimizer: SGD(learningRate: learningRate), configuration: configuration)
-        do {
-            try trainer.validate(training, name: source.description)
-        } catch {
-            throw CommandFailure(error.description)
-        }
-
+        let progress = ProgressDisplay(enabled: !quiet && TerminalDetection.isTerminal(fileDescriptor: 1), epochs: recipe.epochs)
         if !quiet {
-            print("network: \(model.layers.map(\.kind.description).joined(separator: " → ")), loss \(loss.rawValue), \(model.parameterCount) parameters")
-            print("data: \(source) (\(training.count) examples, \(training.featureCount) features); \(trainer.optimizer.description), batch \(configuration.batchSize), \(epochs) epochs")
-        }
-        var metricsLines: [String] = []
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        var divergence: TrainingError?
-        for _ in 0..<epochs {
-            let epochMetrics: EpochMetrics
-            do {
-                epochMetrics = try trainer.trainEpoch(on: training)
-            } catch {
-                divergence = error
-                break
-            }
-            if !quiet { print(Self.format(epochMetrics, of: epochs)) }
-            if metrics != nil {
-                metricsLines.append(String(decoding: try encoder.encode(epochMetrics), as: UTF8.self))
+            print("network: \(network.layers.map(\.kind.description).joined(separator: " → ")), loss \(recipe.loss.rawValue), \(network.parameterCount) parameters")
+            var line = "data: \(recipe.data) (\(session.training.count) training examples"
+            if let validation = session.validation { line += ", \(validation.count) validation" }
+            line += ", \(session.training.featureCount) features); \(session.trainer.optimizer.description), batch \(session.trainer.configuration.batchSize), \(recipe.epochs) epochs"
+            print(line)
+            if session.trainer.completedEpochs > 0 || session.trainer.position.batchesIntoEpoch > 0 {
+                print("resuming after epoch \(session.trainer.completedEpochs), step \(session.trainer.completedSteps)")
             }
         }
-        if let metrics {
-            try AtomicFile.write(Array((metricsLines.map { $0 + "\n" }.joined()).utf8), to: metrics)
+        let metricsWriter = try metrics.map { try MetricsWriter(path: $0, history: session.history) }
+        let checkpoints = (checkpointDirectory ?? resume).map {
+            TrainingSession.CheckpointPolicy(directory: $0, everySteps: checkpointEvery)
         }
-        if let divergence {
-            throw CommandFailure(divergence.description + " Nothing was saved to \(outputPath).")
+        do {
+            try session.run(checkpoints: checkpoints) { event in
+                switch event {
+                case .step(let step):
+                    progress.update(step)
+                case .epochEnded(let epochMetrics):
+                    progress.clear()
+                    if !quiet { print(Self.format(epochMetrics, of: recipe.epochs)) }
+                    try metricsWriter?.append(epochMetrics)
+                case .checkpointWritten:
+                    break
+                case .stoppedEarly(let epoch, let bestEpoch):
+                    if !quiet { print("early stopping after epoch \(epoch): no improvement since epoch \(bestEpoch)") }
+                case .restoredBestWeights(let epoch):
+                    if !quiet { print("restored the parameters of epoch \(epoch)") }
+                }
+            }
+        } catch let error as TrainingError {
+            progress.clear()
+            // The network holds the last epoch's finite parameters: keep them on disk.
+            try session.saveModel(to: outputPath)
+            throw CommandFailure(error.description + " The parameters after the last finite epoch were saved to \(outputPath).")
         }
-        let evaluation = try model.evaluate(training)
-        try ModelFile.save(model, to: outputPath)
-        var summary = "final: loss \(Self.number(evaluation.loss))"
-        if let accuracy = evaluation.accuracy { summary += ", accuracy \(Self.percent(accuracy))" }
-        print(summary + " on \(training.count) training examples; saved \(outputPath)")
+        try session.saveModel(to: outputPath)
+        try printSummary(session, outputPath: outputPath)
+    }
+
+    func printSummary(_ session: TrainingSession, outputPath: String) throws {
+        let network = session.network
+        let trainEvaluation = try network.evaluate(session.training)
+        var summary = "final: train loss \(Self.number(trainEvaluation.loss))"
+        if let accuracy = trainEvaluation.accuracy { summary += ", accuracy \(Self.percent(accuracy))" }
+        if let validation = session.validation {
+            let evaluation = try network.evaluate(validation)
+            summary += "; validation loss \(Self.number(evaluation.loss))"
+            if let accuracy = evaluation.accuracy { summary += ", accuracy \(Self.percent(accuracy))" }
+        }
+        if let test = session.test {
+            let evaluation = try network.evaluate(test)
+            summary += "; test loss \(Self.number(evaluation.loss))"
+            if let accuracy = evaluation.accuracy { summary += ", accuracy \(Self.percent(accuracy))" }
+        }
+        print(summary + "; saved \(outputPath)")
+        if !quiet, network.loss.isClassification {
+            let evaluated = session.test ?? session.validation ?? session.training
+            let matrix = try ConfusionMatrix.from(network: network, dataset: evaluated)
+            let names = evaluated.classNames
+            let which = session.test != nil ? "test" : session.validation != nil ? "validation" : "training"
+            print("\nconfusion matrix (\(which) set; rows: true class, columns: predicted)")
+            print(matrix.text(classNames: names))
+            print(ClassificationReport(matrix).text(classNames: names))
+        }
     }
 
     static func format(_ metrics: EpochMetrics, of epochs: Int) -> String {
@@ -147,7 +252,7 @@ struct Train: ParsableCommand {
         if let accuracy = metrics.trainAccuracy { line += "  accuracy \(percent(accuracy))" }
         if let loss = metrics.validationLoss { line += "  val loss \(number(loss))" }
         if let accuracy = metrics.validationAccuracy { line += "  val accuracy \(percent(accuracy))" }
-        line += "  \(String(format: "%.3f", metrics.seconds))s"
+        line += "  lr \(String(format: "%.4g", metrics.learningRate))  \(String(format: "%.3f", metrics.seconds))s"
         return line
     }
 

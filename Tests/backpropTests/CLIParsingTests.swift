@@ -7,19 +7,32 @@ import Backprop
 /// must fail, and end-to-end runs on tiny data in a temporary directory.
 @Suite struct CLIParsingTests {
     @Test func trainDefaults() throws {
-        let train = try Train.parse([])
-        #expect(train.data == "moons")
-        #expect(train.layers == nil)
-        #expect(train.activation == .tanh)
-        #expect(train.loss == .softmaxCrossEntropy)
-        #expect(train.output == nil)
+        let recipe = try Train.parse([]).recipe()
+        #expect(recipe.data == "moons")
+        #expect(recipe.layers == nil)
+        #expect(recipe.activation == .tanh)
+        #expect(recipe.loss == .softmaxCrossEntropy)
+        #expect(recipe.optimizer == "sgd" && recipe.learningRate == 0.5 && recipe.batchSize == 32 && recipe.epochs == 100)
+        #expect(try Train.parse([]).output == nil)
+    }
+
+    /// A preset sets the textbook values; options given beside it win.
+    @Test func presetsAndOverrides() throws {
+        let cs229 = try Train.parse(["--preset", "cs229"]).recipe()
+        #expect(cs229.data == "fashion-mnist" && cs229.layers == [784, 300, 10] && cs229.activation == .sigmoid)
+        #expect(cs229.learningRate == 5 && cs229.batchSize == 1000 && cs229.epochs == 30 && !cs229.shuffle)
+        #expect(cs229.initializer == .normal && cs229.inputScaling == .standardize(scope: .global))
+        let regularized = try Train.parse(["--preset", "cs229", "--l2", "1e-4", "--epochs", "3", "--no-validation"]).recipe()
+        #expect(regularized.l2 == 1e-4 && regularized.epochs == 3 && regularized.validationSplit == nil)
+        let modern = try Train.parse(["--preset", "modern", "--data", "mnist:/data"]).recipe()
+        #expect(modern.data == "mnist:/data" && modern.optimizer == "adam" && modern.activation == .relu)
     }
 
     @Test func trainOptions() throws {
         let train = try Train.parse([
             "--data", "csv:x.csv", "--layers", "784,300,10", "--activation", "sigmoid", "--loss", "mse",
             "--learning-rate", "5", "--batch-size", "1000", "--epochs", "30", "--l2", "0.0001", "--seed", "3",
-            "--initializer", "normal", "--init-weights", "w.safetensors", "--no-shuffle", "--output", "m.safetensors",
+            "--init", "normal", "--init-weights", "w.safetensors", "--no-shuffle", "--output", "m.safetensors",
             "--metrics", "m.jsonl", "--no-hidden-bias",
         ])
         #expect(train.layers?.sizes == [784, 300, 10])
@@ -27,12 +40,15 @@ import Backprop
         #expect(train.learningRate == 5 && train.batchSize == 1000 && train.epochs == 30 && train.l2 == 0.0001)
         #expect(train.initializer == .normal && train.initWeights == "w.safetensors" && train.noShuffle)
         #expect(train.noHiddenBias && train.metrics == "m.jsonl" && train.seed == 3)
+        let recipe = try train.recipe()
+        #expect(recipe.data == "csv:x.csv" && recipe.layers == [784, 300, 10] && !recipe.shuffle && !recipe.hiddenBias)
+        #expect(recipe.initialWeights == "w.safetensors" && recipe.initializer == .normal && recipe.loss == .meanSquaredError)
     }
 
     @Test(arguments: [
         ["--layers", "784"], ["--layers", "784,0,10"], ["--layers", "a,b"], ["--activation", "softplus"],
         ["--loss", "hinge"], ["--learning-rate", "-1"], ["--epochs", "0"], ["--batch-size", "-2"], ["--l2", "-1"],
-        ["--bogus"],
+        ["--bogus"], ["--checkpoint-every", "5"], ["--threads", "0"], ["--validation-split", "1.5"],
     ])
     func badTrainArgumentsAreRejected(_ arguments: [String]) {
         #expect(throws: (any Error).self) { _ = try Train.parse(arguments) }

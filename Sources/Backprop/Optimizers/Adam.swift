@@ -9,7 +9,7 @@
 ///     θ ← θ − (α / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
 ///
 /// The last line is the bias-corrected m̂ / (√v̂ + ε) written as PyTorch evaluates it.
-public struct Adam: Optimizer {
+public struct Adam: Optimizer, Codable, Equatable {
     public var learningRate: Double
     public var beta1: Double
     public var beta2: Double

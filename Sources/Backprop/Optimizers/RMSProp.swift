@@ -4,7 +4,7 @@
 ///     v ← ρ·v + (1 − ρ)·g²                   (ρ is PyTorch's `alpha`, default 0.99)
 ///     b ← μ·b + g / (√v + ε);  θ ← θ − α·b   (with momentum μ > 0)
 ///     θ ← θ − α·g / (√v + ε)                 (without)
-public struct RMSProp: Optimizer {
+public struct RMSProp: Optimizer, Codable, Equatable {
     public var learningRate: Double
     public var rho: Double
     public var epsilon: Double

@@ -8,7 +8,7 @@
 /// With μ = 0 and λ_wd = 0 it is plain gradient descent θ ← θ − α·∂J/∂θ (seed 002's update).
 /// Weight decay applies to weights and biases alike, as PyTorch's does; the CS229-style L2
 /// penalty on weights only is the trainer's `l2`.
-public struct SGD: Optimizer {
+public struct SGD: Optimizer, Codable, Equatable {
     public var learningRate: Double
     public var momentum: Double
     public var dampening: Double

@@ -10,6 +10,18 @@ import Foundation
 /// that a model loads without being told its shape, plus `format: pt`.
 public enum ModelFile {
     public static let architectureKey = "backprop.architecture"
+    public static let inputScalingKey = "backprop.input_scaling"
+
+    /// The input scaling stored in a model file (`.none` when there is none).
+    public static func inputScaling(path: String) throws -> InputScaling {
+        let file = try SafeTensors.read(from: path)
+        guard let text = file.metadata[inputScalingKey] else { return .none }
+        do {
+            return try InputScaling(metadata: text)
+        } catch {
+            throw Error("\(path): '\(inputScalingKey)' metadata is invalid: \(error.description)")
+        }
+    }
 
     /// A model file that cannot be read or does not fit.
     public struct Error: Swift.Error, CustomStringConvertible, Equatable {
@@ -19,8 +31,12 @@ public enum ModelFile {
 
     /// Writes `network` to `path` atomically (temporary file, fsync, rename), as F32, or
     /// F64 with `fullPrecision` for a `Double` network.
+    ///
+    /// `inputScaling` is stored under `backprop.input_scaling`, so `evaluate` and `predict`
+    /// transform inputs as training did.
     public static func save<Scalar: NetworkScalar>(
-        _ network: Network<Scalar>, to path: String, extraMetadata: [String: String] = [:], fullPrecision: Bool = false
+        _ network: Network<Scalar>, to path: String, inputScaling: InputScaling = .none,
+        extraMetadata: [String: String] = [:], fullPrecision: Bool = false
     ) throws {
         var tensors: [SafeTensor] = []
         for (name, parameter) in network.parameters {
@@ -34,12 +50,24 @@ public enum ModelFile {
         var metadata = extraMetadata
         metadata["format"] = "pt"
         metadata[architectureKey] = try encodeArchitecture(network.architecture)
+        if inputScaling != .none { metadata[inputScalingKey] = inputScaling.encodedMetadata }
         try SafeTensors(tensors: tensors, metadata: metadata).write(to: path)
     }
 
     /// Reads a model written by `save`, rebuilding the network from its metadata.
-    public static func load<Scalar: NetworkScalar>(path: String, as: Scalar.Type = Scalar.self) throws -> Network<Scalar> {
-        let file = try SafeTensors.read(from: path)
+    ///
+    /// Tensors whose names start with one of `ignoringPrefixes` are skipped (checkpoints
+    /// keep optimizer state beside the parameters).
+    public static func load<Scalar: NetworkScalar>(
+        path: String, as: Scalar.Type = Scalar.self, ignoringPrefixes: [String] = []
+    ) throws -> Network<Scalar> {
+        try network(from: SafeTensors.read(from: path), path: path, ignoringPrefixes: ignoringPrefixes)
+    }
+
+    /// The network described by an already-read model file (`path` names it in errors).
+    public static func network<Scalar: NetworkScalar>(
+        from file: SafeTensors, path: String, as: Scalar.Type = Scalar.self, ignoringPrefixes: [String] = []
+    ) throws -> Network<Scalar> {
         guard let json = file.metadata[architectureKey] else {
             throw Error("\(path): no '\(architectureKey)' metadata, so the network's shape is unknown; to start from plain PyTorch weights use `backprop train --init-weights \(path) --layers … --activation …`")
         }
@@ -74,7 +102,7 @@ public enum ModelFile {
         } catch {
             throw Error("\(path): architecture metadata is inconsistent: \(error.description)")
         }
-        try assign(file, to: network, path: path)
+        try assign(file, to: network, path: path, ignoringPrefixes: ignoringPrefixes)
         return network
     }
 
@@ -130,9 +158,11 @@ public enum ModelFile {
 
     /// Copies every tensor of `file` into the parameter of the same name, checking that the
     /// names and shapes match exactly and that every value is finite.
-    static func assign<Scalar: NetworkScalar>(_ file: SafeTensors, to network: Network<Scalar>, path: String) throws {
+    static func assign<Scalar: NetworkScalar>(
+        _ file: SafeTensors, to network: Network<Scalar>, path: String, ignoringPrefixes: [String] = []
+    ) throws {
         let expected = Set(network.parameters.map(\.name))
-        for tensor in file.tensors where !expected.contains(tensor.name) {
+        for tensor in file.tensors where !expected.contains(tensor.name) && !ignoringPrefixes.contains(where: { tensor.name.hasPrefix($0) }) {
             throw Error("\(path): unexpected tensor '\(tensor.name)' (the network has \(network.parameters.map(\.name).joined(separator: ", ")))")
         }
         for (name, parameter) in network.parameters {

@@ -8,55 +8,43 @@ import Darwin
 /// `batchSize` rows run forward, BP1-BP4 and one optimizer update.
 ///
 /// The step allocates nothing once the first full batch has sized the workspace. The
-/// shuffle draws from a `SeededGenerator`, so the same seed gives the same batches.
-public struct TrainingConfiguration: Sendable, Codable, Equatable {
-    public var epochs: Int
-    /// Rows per minibatch; the last batch of an epoch may be smaller (it is kept).
-    public var batchSize: Int
-    /// Shuffle the rows at the start of every epoch (false: file order, as CS229's starter).
-    public var shuffle: Bool
-    /// Seed of the shuffle's generator.
-    public var seed: UInt64
-    /// L2 penalty λ·Σ‖W‖² on weights only (not biases), added to the cost's gradient as
-    /// 2λW, as in the CS229 problem set.
-    public var l2: Double
-
-    public init(epochs: Int = 10, batchSize: Int = 32, shuffle: Bool = true, seed: UInt64 = 0, l2: Double = 0) {
-        self.epochs = epochs
-        self.batchSize = batchSize
-        self.shuffle = shuffle
-        self.seed = seed
-        self.l2 = l2
-    }
-}
-
+/// shuffle draws from a `SeededGenerator`, so the same seed gives the same batches, and
+/// `position` records exactly where training stands so a checkpointed run can continue
+/// bit for bit.
 public final class Trainer<Scalar: NetworkScalar> {
     public let network: Network<Scalar>
     public var optimizer: any Optimizer
     public var configuration: TrainingConfiguration
-    /// The shuffle's generator; its state is part of a checkpoint.
-    public var generator: SeededGenerator
-    /// Epochs completed so far.
-    public private(set) var completedEpochs = 0
-    /// Steps (optimizer updates) completed so far.
-    public private(set) var completedSteps = 0
+    /// Per-epoch learning rates; nil keeps the optimizer's rate.
+    public var scheduler: LearningRateScheduler?
+    /// Where training stands (part of a checkpoint).
+    public var position: TrainingPosition
     let workspace: Workspace<Scalar>
     var order: [Int] = []
 
-    public init(network: Network<Scalar>, optimizer: any Optimizer, configuration: TrainingConfiguration) {
+    public init(network: Network<Scalar>, optimizer: any Optimizer, configuration: TrainingConfiguration,
+                scheduler: LearningRateScheduler? = nil) {
         precondition(configuration.batchSize > 0, "Trainer: batch size must be positive")
         self.network = network
         self.optimizer = optimizer
         self.configuration = configuration
-        self.generator = SeededGenerator(seed: configuration.seed)
+        self.scheduler = scheduler
+        self.position = TrainingPosition(seed: configuration.seed)
         self.workspace = Workspace(network: network, batchSize: configuration.batchSize)
     }
 
-    /// Checks that `dataset` fits the network: input width, target shape and values.
+    /// Epochs completed so far.
+    public var completedEpochs: Int { position.completedEpochs }
+    /// Optimizer updates completed so far.
+    public var completedSteps: Int { position.completedSteps }
+
+    /// Checks that `dataset` fits the network: input width, target shape and values, and
+    /// finite inputs.
     public func validate(_ dataset: Dataset<Scalar>, name: String = "training data") throws(TrainingError) {
         guard dataset.inputs.columns == network.inputSize else {
             throw .shape("\(name): \(dataset.inputs.columns) features per example, but the network's first layer expects \(network.inputSize)")
         }
+        guard dataset.count > 0 else { throw .shape("\(name): no examples") }
         do {
             try network.loss.validate(targets: dataset.targets, outputSize: network.outputSize)
         } catch {
@@ -67,45 +55,91 @@ public final class Trainer<Scalar: NetworkScalar> {
         }
     }
 
-    /// Trains for one epoch over `dataset` and returns its metrics (without validation).
+    /// What the step hook of `trainEpoch` sees after each update.
+    public struct StepProgress: Sendable {
+        public var epoch: Int
+        public var batchesDone: Int
+        public var batchCount: Int
+        public var examplesDone: Int
+        /// Mean loss over the batches so far in this epoch.
+        public var runningLoss: Double
+        /// Seconds spent in this epoch's steps so far.
+        public var seconds: Double
+        /// Optimizer updates so far, over the whole run.
+        public var completedSteps: Int
+    }
+
+    /// Trains for one epoch over `dataset` (or the rest of it, when `position` says an
+    /// epoch is half done) and returns its metrics, without validation.
+    ///
+    /// `afterStep` runs after every update (progress display, step checkpoints); the
+    /// trainer's `position` is consistent when it runs.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func trainEpoch(on dataset: Dataset<Scalar>) throws(TrainingError) -> EpochMetrics {
-        let epoch = completedEpochs + 1
+    public func trainEpoch(
+        on dataset: Dataset<Scalar>, afterStep: (StepProgress) throws -> Void = { _ in }
+    ) throws -> EpochMetrics {
+        let epoch = position.completedEpochs + 1
+        if let scheduler { optimizer.learningRate = scheduler.learningRate(forEpoch: position.completedEpochs) }
+        // Recreate this epoch's order from the generator as it was before the shuffle, so a
+        // resumed epoch sees exactly the batches the interrupted one would have.
+        var generator = position.epochStartGenerator
         if order.count != dataset.count { order = Array(0..<dataset.count) }
-        if configuration.shuffle {
-            generator.shuffle(&order)
-        } else {
-            for i in order.indices { order[i] = i }
-        }
-        let started = monotonicSeconds()
-        var lossSum = 0.0
-        var correct = 0
-        var start = 0
+        for i in order.indices { order[i] = i }
+        if configuration.shuffle { generator.shuffle(&order) }
+
+        let batchSize = configuration.batchSize
+        let batchCount = (dataset.count + batchSize - 1) / batchSize
         let isClassification = network.loss.isClassification
         let lastLayer = network.layers.count - 1
-        while start < dataset.count {
-            let end = min(start + configuration.batchSize, dataset.count)
+        var batch = position.batchesIntoEpoch
+        var lossSum = position.partialLossSum
+        var correct = position.partialCorrect
+        let secondsBefore = position.partialSeconds
+        let started = monotonicSeconds()
+        while batch < batchCount {
+            let start = batch * batchSize
+            let end = min(start + batchSize, dataset.count)
             workspace.loadRows(order[start..<end], of: dataset)
             let cost = network.computeGradients(in: workspace)
+            if configuration.l2 != 0 { addL2Gradient() }
+            if !cost.isFinite || firstNonFiniteGradient() != nil {
+                throw TrainingError.diverged(epoch: epoch, step: position.completedSteps + 1, loss: cost, parameter: firstNonFiniteGradient())
+            }
             if isClassification {
                 correct += network.loss.correctCount(logits: workspace.outputs[lastLayer], targets: workspace.targets)
             }
-            if configuration.l2 != 0 { addL2Gradient() }
-            if !cost.isFinite || firstNonFiniteGradient() != nil {
-                throw .diverged(epoch: epoch, step: completedSteps + 1, loss: cost, parameter: firstNonFiniteGradient())
-            }
             optimizer.step(network.parameters)
-            completedSteps += 1
             lossSum += cost * Double(end - start)
-            start = end
+            batch += 1
+            position.completedSteps += 1
+            position.batchesIntoEpoch = batch
+            position.partialLossSum = lossSum
+            position.partialCorrect = correct
+            position.partialSeconds = secondsBefore + monotonicSeconds() - started
+            try afterStep(StepProgress(
+                epoch: epoch, batchesDone: batch, batchCount: batchCount, examplesDone: end,
+                runningLoss: lossSum / Double(end), seconds: position.partialSeconds,
+                completedSteps: position.completedSteps))
         }
-        completedEpochs += 1
         let count = Double(max(dataset.count, 1))
-        return EpochMetrics(
+        let metrics = EpochMetrics(
             epoch: epoch, trainLoss: lossSum / count,
             trainAccuracy: isClassification ? Double(correct) / count : nil,
-            learningRate: optimizer.learningRate, seconds: monotonicSeconds() - started)
+            learningRate: optimizer.learningRate, seconds: secondsBefore + monotonicSeconds() - started)
+        position.completedEpochs += 1
+        position.batchesIntoEpoch = 0
+        position.epochStartGenerator = generator
+        position.partialLossSum = 0
+        position.partialCorrect = 0
+        position.partialSeconds = 0
+        return metrics
+    }
+
+    /// Tells the scheduler the epoch is over: `monitoredValue` is what a plateau schedule
+    /// watches (the validation loss, or the training loss without validation).
+    public func endEpoch(monitoredValue: Double?) {
+        scheduler?.epochEnded(monitoredValue: monitoredValue)
     }
 
     /// ∂J/∂W += 2λW for every weight tensor (biases are not penalized).
@@ -121,10 +155,12 @@ public final class Trainer<Scalar: NetworkScalar> {
     }
 
     /// The state-dict name of the first parameter whose gradient holds NaN or ±∞.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func firstNonFiniteGradient() -> String? {
         for (name, parameter) in network.parameters {
             let finite = parameter.gradient.storage.withUnsafeBufferPointer { gradient in
-                // A sum is NaN or infinite when any term is; one pass, no branches per element.
+                // x·0 is 0 for finite x and NaN otherwise, so one sum checks every element.
                 var sum: Scalar = 0
                 for value in gradient { sum += value * 0 }
                 return sum == 0

@@ -1,0 +1,130 @@
+import Foundation
+
+/// A training run saved so it can continue exactly: a safetensors file holding the
+/// parameters (state-dict names), the optimizer's per-parameter slots
+/// (`optimizer.<name>.<slot>`), the best-weights snapshot when early stopping keeps one
+/// (`best.<name>`), and in `__metadata__` the architecture and a JSON `CheckpointState`:
+/// recipe, position (epoch, step, shuffle generator, partial-epoch sums), optimizer
+/// hyper-parameters and step count, schedule, early stopping, fitted input scaling, history.
+///
+/// Written atomically (temporary file, fsync, rename, fsync of the directory): a kill at
+/// any moment leaves the previous checkpoint intact.
+public struct Checkpoint<Scalar: NetworkScalar> {
+    public static var fileName: String { "checkpoint.safetensors" }
+    static var stateKey: String { "backprop.checkpoint" }
+
+    public var state: CheckpointState
+    public var network: Network<Scalar>
+    /// The best-weights snapshot (`restoreBestWeights`), if any.
+    public var best: Network<Scalar>?
+
+    public init(state: CheckpointState, network: Network<Scalar>, best: Network<Scalar>?) {
+        self.state = state
+        self.network = network
+        self.best = best
+    }
+
+    /// The checkpoint file inside `directory`.
+    public static func path(in directory: String) -> String {
+        directory.hasSuffix("/") ? directory + fileName : directory + "/" + fileName
+    }
+
+    /// Writes the checkpoint to `directory` (created if needed).
+    public func write(to directory: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ModelFile.Error("\(directory): cannot create the checkpoint directory (\(error.localizedDescription))")
+        }
+        var tensors: [SafeTensor] = []
+        for (name, parameter) in network.parameters {
+            let shape = parameter.role == "bias" ? [parameter.value.columns] : parameter.value.shape
+            tensors.append(try SafeTensor(name: name, shape: shape, values: parameter.value.storage))
+            for (slot, matrix) in parameter.optimizerSlots.enumerated() {
+                tensors.append(try SafeTensor(name: "optimizer.\(name).\(slot)", shape: shape, values: matrix.storage))
+            }
+        }
+        if let best {
+            for (name, parameter) in best.parameters {
+                let shape = parameter.role == "bias" ? [parameter.value.columns] : parameter.value.shape
+                tensors.append(try SafeTensor(name: "best.\(name)", shape: shape, values: parameter.value.storage))
+            }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let metadata = [
+            "format": "pt",
+            ModelFile.architectureKey: try ModelFile.encodeArchitecture(network.architecture),
+            Self.stateKey: String(decoding: try encoder.encode(state), as: UTF8.self),
+        ]
+        try SafeTensors(tensors: tensors, metadata: metadata).write(to: Self.path(in: directory))
+    }
+
+    /// Reads the checkpoint in `directory`, checking every tensor against the architecture.
+    public static func read(from directory: String) throws -> Checkpoint {
+        let path = path(in: directory)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ModelFile.Error("\(path): no checkpoint here (was the run started with --checkpoint-dir \(directory)?)")
+        }
+        let file = try SafeTensors.read(from: path)
+        let network: Network<Scalar> = try ModelFile.network(from: file, path: path, ignoringPrefixes: ["optimizer.", "best."])
+        guard let json = file.metadata[stateKey] else {
+            throw ModelFile.Error("\(path): not a checkpoint ('\(stateKey)' metadata is missing)")
+        }
+        let state: CheckpointState
+        do {
+            state = try JSONDecoder().decode(CheckpointState.self, from: Data(json.utf8))
+        } catch {
+            throw ModelFile.Error("\(path): '\(stateKey)' metadata is not a valid checkpoint state")
+        }
+        let slotCount = state.optimizer.slotCount
+        for (name, parameter) in network.parameters {
+            var slots: [Matrix<Scalar>] = []
+            for slot in 0..<slotCount {
+                guard let tensor = file["optimizer.\(name).\(slot)"] else {
+                    throw ModelFile.Error("\(path): missing optimizer state 'optimizer.\(name).\(slot)'")
+                }
+                guard tensor.elementCount == parameter.count else {
+                    throw ModelFile.Error("\(path): optimizer.\(name).\(slot) has \(tensor.elementCount) values, expected \(parameter.count)")
+                }
+                slots.append(Matrix(rows: parameter.value.rows, columns: parameter.value.columns, elements: try tensor.values()))
+            }
+            parameter.optimizerSlots = slots
+        }
+        var best: Network<Scalar>?
+        if file.tensors.contains(where: { $0.name.hasPrefix("best.") }) {
+            let snapshot = network.copy()
+            for (name, parameter) in snapshot.parameters {
+                guard let tensor = file["best.\(name)"], tensor.elementCount == parameter.count else {
+                    throw ModelFile.Error("\(path): best-weights snapshot 'best.\(name)' is missing or has the wrong size")
+                }
+                parameter.value.storage = try tensor.values()
+            }
+            best = snapshot
+        }
+        return Checkpoint(state: state, network: network, best: best)
+    }
+}
+
+/// The non-tensor part of a checkpoint.
+public struct CheckpointState: Codable, Equatable, Sendable {
+    public var recipe: TrainingRecipe
+    public var position: TrainingPosition
+    public var optimizer: OptimizerConfiguration
+    public var scheduler: LearningRateScheduler?
+    public var earlyStopping: EarlyStopping?
+    public var inputScaling: InputScaling
+    public var history: [EpochMetrics]
+
+    public init(recipe: TrainingRecipe, position: TrainingPosition, optimizer: OptimizerConfiguration,
+                scheduler: LearningRateScheduler?, earlyStopping: EarlyStopping?, inputScaling: InputScaling,
+                history: [EpochMetrics]) {
+        self.recipe = recipe
+        self.position = position
+        self.optimizer = optimizer
+        self.scheduler = scheduler
+        self.earlyStopping = earlyStopping
+        self.inputScaling = inputScaling
+        self.history = history
+    }
+}

@@ -1,0 +1,200 @@
+import Foundation
+
+/// A whole training run as `backprop train` performs it: load and scale the data, hold out
+/// validation, build (or load, or resume) the network, train epoch by epoch with the
+/// schedule, early stopping and checkpoints, and report what happens through events.
+///
+/// The command line only turns options into a `TrainingRecipe` and prints the events.
+public final class TrainingSession {
+    public let recipe: TrainingRecipe
+    public let network: Network<Float>
+    public let trainer: Trainer<Float>
+    public let training: Dataset<Float>
+    public let validation: Dataset<Float>?
+    /// The source's own test split (IDX data), scaled like the training data.
+    public let test: Dataset<Float>?
+    public let inputScaling: InputScaling
+    /// Height and width when the inputs are images.
+    public let imageShape: (height: Int, width: Int)?
+    public private(set) var history: [EpochMetrics]
+    public private(set) var earlyStopping: EarlyStopping?
+    /// Parameters of the best epoch so far (kept when `restoreBestWeights`).
+    public private(set) var best: Network<Float>?
+    /// Parameters after the last completed epoch whose loss was finite.
+    var lastGood: Network<Float>
+
+    /// What happens during `run`, in order.
+    public enum Event {
+        case step(Trainer<Float>.StepProgress)
+        case epochEnded(EpochMetrics)
+        case checkpointWritten(path: String)
+        case stoppedEarly(epoch: Int, bestEpoch: Int)
+        case restoredBestWeights(epoch: Int)
+    }
+
+    /// Where and how often to checkpoint: after every epoch, and every `everySteps` updates.
+    public struct CheckpointPolicy: Sendable {
+        public var directory: String
+        public var everySteps: Int?
+        public init(directory: String, everySteps: Int? = nil) {
+            self.directory = directory
+            self.everySteps = everySteps
+        }
+    }
+
+    /// A fresh run of `recipe`.
+    public convenience init(recipe: TrainingRecipe) throws {
+        try recipe.validate()
+        let source = try DataSource(parsing: recipe.data)
+        var specification = recipe.specification
+        var initial: Network<Float>?
+        if let path = recipe.initialWeights {
+            initial = try ModelFile.initialNetwork(path: path, specification: specification, as: Float.self)
+            specification.sizes = initial!.layerSizes
+        }
+        let loaded: LoadedData<Float> = try source.load(
+            loss: recipe.loss, outputSize: specification.declaredOutputSize ?? 1, seed: recipe.seed)
+        let network = try initial ?? specification.makeNetwork(
+            sizes: specification.resolvedSizes(
+                featureCount: loaded.training.featureCount,
+                outputSize: specification.declaredOutputSize ?? NetworkSpecification.outputSize(for: loaded.training, loss: recipe.loss)),
+            as: Float.self)
+        try self.init(recipe: recipe, network: network, loaded: loaded, scaling: nil, optimizer: recipe.makeOptimizer(),
+                      position: nil, scheduler: nil, earlyStopping: nil, history: [], best: nil)
+    }
+
+    /// Continues the run checkpointed in `directory`; `epochs` can extend it.
+    public convenience init(resumingFrom directory: String, epochs: Int? = nil) throws {
+        let checkpoint = try Checkpoint<Float>.read(from: directory)
+        var recipe = checkpoint.state.recipe
+        if let epochs { recipe.epochs = epochs }
+        let loaded: LoadedData<Float> = try DataSource(parsing: recipe.data).load(
+            loss: recipe.loss, outputSize: checkpoint.network.outputSize, seed: recipe.seed)
+        try self.init(recipe: recipe, network: checkpoint.network, loaded: loaded, scaling: checkpoint.state.inputScaling,
+                      optimizer: checkpoint.state.optimizer, position: checkpoint.state.position,
+                      scheduler: checkpoint.state.scheduler, earlyStopping: checkpoint.state.earlyStopping,
+                      history: checkpoint.state.history, best: checkpoint.best)
+    }
+
+    init(recipe: TrainingRecipe, network: Network<Float>, loaded: LoadedData<Float>, scaling: InputScaling?,
+         optimizer: OptimizerConfiguration, position: TrainingPosition?, scheduler: LearningRateScheduler?,
+         earlyStopping: EarlyStopping?, history: [EpochMetrics], best: Network<Float>?) throws {
+        var training = loaded.training
+        var validation: Dataset<Float>?
+        if let validationData = recipe.validationData {
+            let other: LoadedData<Float> = try DataSource(parsing: validationData).load(
+                loss: recipe.loss, outputSize: network.outputSize, seed: recipe.seed &+ 2)
+            validation = other.test ?? other.training
+        } else if let fraction = recipe.validationSplit {
+            let parts = try ValidationSplit(fraction: fraction, seed: recipe.seed).split(training)
+            training = parts.training
+            validation = parts.validation
+        }
+        var test = loaded.test
+        let scaling = try scaling ?? InputScaling.fit(recipe.inputScaling, to: training.inputs)
+        try scaling.apply(to: &training)
+        if validation != nil { try scaling.apply(to: &validation!) }
+        if test != nil { try scaling.apply(to: &test!) }
+
+        let batchSize = recipe.batchSize == 0 ? training.count : recipe.batchSize
+        let configuration = TrainingConfiguration(
+            epochs: recipe.epochs, batchSize: max(batchSize, 1), shuffle: recipe.shuffle, seed: recipe.seed, l2: recipe.l2)
+        let trainer = Trainer(
+            network: network, optimizer: optimizer.optimizer, configuration: configuration,
+            scheduler: scheduler ?? LearningRateScheduler(schedule: recipe.schedule, baseLearningRate: recipe.learningRate))
+        if let position { trainer.position = position }
+        try trainer.validate(training, name: recipe.data)
+        if let validation { try trainer.validate(validation, name: "validation data") }
+
+        self.recipe = recipe
+        self.network = network
+        self.trainer = trainer
+        self.training = training
+        self.validation = validation
+        self.test = test
+        self.inputScaling = scaling
+        self.imageShape = loaded.imageShape
+        self.history = history
+        self.best = best
+        if let earlyStopping {
+            self.earlyStopping = earlyStopping
+        } else if let patience = recipe.earlyStoppingPatience {
+            self.earlyStopping = try EarlyStopping(patience: patience, minimumDelta: recipe.earlyStoppingMinimumDelta,
+                                                   restoreBestWeights: recipe.restoreBestWeights)
+        }
+        self.lastGood = network.copy()
+    }
+
+    /// Whether the run has more epochs to go.
+    public var isFinished: Bool {
+        trainer.completedEpochs >= recipe.epochs || earlyStopping?.stoppedEpoch != nil
+    }
+
+    /// Trains until the recipe's epoch count (or early stopping), writing checkpoints as
+    /// asked. On divergence the network is put back to the last epoch with a finite loss
+    /// and the `TrainingError` is rethrown.
+    public func run(checkpoints: CheckpointPolicy? = nil, onEvent: (Event) throws -> Void = { _ in }) throws {
+        while !isFinished {
+            var metrics: EpochMetrics
+            do {
+                metrics = try trainer.trainEpoch(on: training) { progress in
+                    try onEvent(.step(progress))
+                    if let checkpoints, let every = checkpoints.everySteps, progress.completedSteps % every == 0,
+                       progress.batchesDone < progress.batchCount {
+                        try self.writeCheckpoint(to: checkpoints.directory)
+                        try onEvent(.checkpointWritten(path: Checkpoint<Float>.path(in: checkpoints.directory)))
+                    }
+                }
+            } catch let error as TrainingError {
+                network.assignParameters(from: lastGood)
+                throw error
+            }
+            if let validation {
+                let evaluation = try network.evaluate(validation)
+                metrics.validationLoss = evaluation.loss
+                metrics.validationAccuracy = evaluation.accuracy
+            }
+            let monitored = metrics.validationLoss ?? metrics.trainLoss
+            trainer.endEpoch(monitoredValue: monitored)
+            history.append(metrics)
+            lastGood.assignParameters(from: network)
+            try onEvent(.epochEnded(metrics))
+            if var stopping = earlyStopping {
+                let decision = stopping.update(epoch: metrics.epoch, value: monitored)
+                if stopping.isBest && stopping.restoreBestWeights { best = network.copy() }
+                earlyStopping = stopping
+                if decision == .stop {
+                    try onEvent(.stoppedEarly(epoch: metrics.epoch, bestEpoch: stopping.bestEpoch ?? metrics.epoch))
+                }
+            }
+            if let checkpoints {
+                try writeCheckpoint(to: checkpoints.directory)
+                try onEvent(.checkpointWritten(path: Checkpoint<Float>.path(in: checkpoints.directory)))
+            }
+        }
+        if let stopping = earlyStopping, stopping.shouldRestoreBestWeights, let best, let epoch = stopping.bestEpoch {
+            network.assignParameters(from: best)
+            try onEvent(.restoredBestWeights(epoch: epoch))
+        }
+    }
+
+    /// The run's state as a checkpoint.
+    public var checkpoint: Checkpoint<Float> {
+        Checkpoint(
+            state: CheckpointState(
+                recipe: recipe, position: trainer.position,
+                optimizer: OptimizerConfiguration(trainer.optimizer) ?? .sgd(SGD(learningRate: trainer.optimizer.learningRate)),
+                scheduler: trainer.scheduler, earlyStopping: earlyStopping, inputScaling: inputScaling, history: history),
+            network: network, best: best)
+    }
+
+    /// Writes `checkpoint` into `directory` atomically.
+    public func writeCheckpoint(to directory: String) throws {
+        try checkpoint.write(to: directory)
+    }
+
+    /// Saves the model (with the input scaling in its metadata) atomically.
+    public func saveModel(to path: String) throws {
+        try ModelFile.save(network, to: path, inputScaling: inputScaling)
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Backprop
+
+struct Graph: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print a model's computation graph in Graphviz DOT (render with `dot -Tsvg`).",
+        discussion: """
+            The default graph shows tensors and operations, X → Linear(W, b) → Z → activation \
+            → A → … → loss, with shapes on the edges (n = batch size). --neurons draws one node \
+            per neuron and one edge per weight, for small networks.
+            """)
+
+    @Option(help: "A model file written by `backprop train`.")
+    var model: String
+
+    @Flag(help: "One node per neuron, edges labelled with the weights.")
+    var neurons = false
+
+    @Option(name: .customLong("max-edges"), help: "With --neurons: refuse networks with more weights than this.")
+    var maximumEdges = 500
+
+    func run() throws {
+        print(try output(), terminator: "")
+    }
+
+    func output() throws -> String {
+        let network: Network<Double> = try ModelFile.load(path: model, as: Double.self)
+        guard neurons else { return ComputationGraph.layerGraph(network) }
+        do {
+            return try ComputationGraph.neuronGraph(network, maximumEdges: maximumEdges)
+        } catch {
+            throw CommandFailure("\(model): \(error.description)")
+        }
+    }
+}
