@@ -16,8 +16,10 @@ import CBackpropKernels
 ///   over every panel pair. Slices are summed into C in increasing order of k.
 ///
 /// Threads split the rows of C (in multiples of the tile height), never k, so the sums, and
-/// therefore the results, are bitwise the same for 1 and 2 threads. Packing buffers are
-/// per-thread (`bp_thread_buffer`), allocated on first use and reused after.
+/// therefore the results, are bitwise the same for 1 and 2 threads. The second thread comes
+/// from a persistent pool (`parallelFor`); packing buffers are per-thread
+/// (`bp_thread_buffer`), allocated on first use and reused after, so a warm call allocates
+/// nothing.
 enum NativeGEMM {
     /// Products below this many floating-point operations (2·m·n·k) stay on one thread.
     static let parallelThreshold = 4_000_000
