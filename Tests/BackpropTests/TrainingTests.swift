@@ -35,7 +35,7 @@ import Testing
                               configuration: TrainingConfiguration(epochs: 0, batchSize: 1, shuffle: false))
         var caught: TrainingError?
         for _ in 0..<1000 {
-            do { _ = try trainer.trainEpoch(on: data) } catch { caught = error; break }
+            do { _ = try trainer.trainEpoch(on: data) } catch let error as TrainingError { caught = error; break }
         }
         let error = try #require(caught)
         guard case .diverged(let epoch, let step, _, _) = error else { Issue.record("\(error)"); return }
