@@ -103,6 +103,12 @@ struct Train: ParsableCommand {
     @Option(help: "Write one JSON object per epoch to this file (JSON Lines).")
     var metrics: String?
 
+    @Option(help: "Write TensorBoard event files (loss, accuracy, learning rate per epoch) into this directory.")
+    var tensorboard: String?
+
+    @Option(help: "Write a self-contained HTML report (curves, confusion matrix, decision boundary, first-layer weights).")
+    var report: String?
+
     @Option(name: .customLong("checkpoint-dir"), help: "Write a checkpoint into this directory after every epoch.")
     var checkpointDirectory: String?
 
@@ -188,6 +194,7 @@ struct Train: ParsableCommand {
             }
         }
         let metricsWriter = try metrics.map { try MetricsWriter(path: $0, history: session.history) }
+        let tensorBoard = try tensorboard.map { try TensorBoardWriter(directory: $0) }
         let checkpoints = (checkpointDirectory ?? resume).map {
             TrainingSession.CheckpointPolicy(directory: $0, everySteps: checkpointEvery)
         }
@@ -200,6 +207,7 @@ struct Train: ParsableCommand {
                     progress.clear()
                     if !quiet { print(Self.format(epochMetrics, of: recipe.epochs)) }
                     try metricsWriter?.append(epochMetrics)
+                    if let tensorBoard { try TrainingSession.log(epochMetrics, to: tensorBoard) }
                 case .checkpointWritten:
                     break
                 case .stoppedEarly(let epoch, let bestEpoch):
@@ -214,8 +222,13 @@ struct Train: ParsableCommand {
             try session.saveModel(to: outputPath)
             throw CommandFailure(error.description + " The parameters after the last finite epoch were saved to \(outputPath).")
         }
+        try tensorBoard?.close()
         try session.saveModel(to: outputPath)
         try printSummary(session, outputPath: outputPath)
+        if let report {
+            try session.report().write(toFile: report)
+            if !quiet { print("report: \(report)") }
+        }
     }
 
     func printSummary(_ session: TrainingSession, outputPath: String) throws {

@@ -106,6 +106,28 @@ import Backprop
         }
     }
 
+    /// --report writes one self-contained HTML file with the charts; --tensorboard writes
+    /// event files TensorBoard reads (checked with our reader, which verifies the CRCs).
+    @Test func reportAndTensorBoard() throws {
+        try inTemporaryDirectory { directory in
+            let report = directory + "/report.html"
+            let events = directory + "/tensorboard"
+            try Train.parse(["--data", "blobs", "--epochs", "5", "--validation-split", "0.25", "--quiet",
+                             "--output", directory + "/m.safetensors", "--report", report, "--tensorboard", events]).run()
+            let html = try String(contentsOfFile: report, encoding: .utf8)
+            for section in ["Loss", "Accuracy", "Confusion matrix", "Decision boundary"] {
+                #expect(html.contains("<h2>\(section)</h2>") || html.contains(">\(section)<"), "report lacks \(section)")
+            }
+            #expect(html.components(separatedBy: "<svg").count - 1 >= 4)
+            #expect(!html.contains("NaN") && !html.contains("<script"))
+            let files = try FileManager.default.contentsOfDirectory(atPath: events)
+            let file = try #require(files.first { $0.hasPrefix("events.out.tfevents.") })
+            let scalars = try TensorBoardEventReader.scalars(in: events + "/" + file)
+            #expect(scalars.filter { $0.tag == "train/loss" }.map(\.step) == [1, 2, 3, 4, 5])
+            #expect(Set(scalars.map(\.tag)) == ["train/loss", "train/accuracy", "validation/loss", "validation/accuracy", "learning_rate"])
+        }
+    }
+
     @Test func badInputsFailWithMessagesNamingTheProblem() throws {
         try inTemporaryDirectory { directory in
             let ragged = directory + "/ragged.csv"
