@@ -65,11 +65,12 @@ extension Float: NetworkScalar {
             alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
     }
     public static var safetensorsDType: String { "F32" }
+    /// The vectorized kernels of `VectorMath` (SIMD polynomials; error bounds there).
     public static func sigmoid(_ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count { output[i] = sigmoid(input[i]) }
+        VectorMath.sigmoid(input, output, count: count)
     }
     public static func tanh(_ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count { output[i] = tanhf(input[i]) }
+        VectorMath.tanh(input, output, count: count)
     }
 }
 
