@@ -128,6 +128,37 @@ import Backprop
         }
     }
 
+    /// Seed 002's network at α = 100 explodes: the run stops with the epoch, step and first
+    /// layer, exits non-zero, and leaves the last finite parameters in the output file.
+    @Test func divergenceStopsAndKeepsTheLastFiniteParameters() throws {
+        try inTemporaryDirectory { directory in
+            let weights = directory + "/seed002.safetensors"
+            try SafeTensors(tensors: [
+                SafeTensor(name: "0.weight", shape: [2, 3], floats: [0.1, 0.2, -0.1, -0.2, 0.1, 0.3]),
+                SafeTensor(name: "0.bias", shape: [2], floats: [0.1, -0.1]),
+                SafeTensor(name: "2.weight", shape: [2, 2], floats: [0.2, -0.1, 0.1, 0.2]),
+                SafeTensor(name: "2.bias", shape: [2], floats: [0.05, 0.1]),
+            ]).write(to: weights)
+            let csv = directory + "/seed002.csv"
+            try "4,7,0.85,0.9,0.8\n".write(toFile: csv, atomically: true, encoding: .utf8)
+            let output = directory + "/out.safetensors"
+            let train = try Train.parse([
+                "--data", "csv:\(csv)", "--init-weights", weights, "--activation", "relu", "--loss", "mse",
+                "--learning-rate", "100", "--batch-size", "0", "--epochs", "1000", "--no-shuffle", "--quiet", "--output", output,
+            ])
+            do {
+                try train.run()
+                Issue.record("training at α = 100 should diverge")
+            } catch {
+                let message = "\(error)"
+                #expect(message.contains("diverged at epoch") && message.contains("step") && message.contains("layer"), "\(message)")
+                #expect(!message.contains("\n"))
+            }
+            let saved: Network<Float> = try ModelFile.load(path: output)
+            #expect(saved.parameters.allSatisfy { $0.parameter.value.storage.allSatisfy(\.isFinite) })
+        }
+    }
+
     @Test func badInputsFailWithMessagesNamingTheProblem() throws {
         try inTemporaryDirectory { directory in
             let ragged = directory + "/ragged.csv"

@@ -104,7 +104,8 @@ public final class Trainer<Scalar: NetworkScalar> {
             let cost = network.computeGradients(in: workspace)
             if configuration.l2 != 0 { addL2Gradient() }
             if !cost.isFinite || firstNonFiniteGradient() != nil {
-                throw TrainingError.diverged(epoch: epoch, step: position.completedSteps + 1, loss: cost, parameter: firstNonFiniteGradient())
+                throw TrainingError.diverged(epoch: epoch, step: position.completedSteps + 1, loss: cost,
+                                             location: divergenceLocation(lossIsFinite: cost.isFinite))
             }
             if isClassification {
                 correct += network.loss.correctCount(logits: workspace.outputs[lastLayer], targets: workspace.targets)
@@ -154,20 +155,39 @@ public final class Trainer<Scalar: NetworkScalar> {
         }
     }
 
+    /// Where non-finite values first appear: the first layer output (forward order), else
+    /// the loss on the last layer's output, else the first parameter gradient.
+    func divergenceLocation(lossIsFinite: Bool) -> String? {
+        for (index, output) in workspace.outputs.enumerated() where !Self.allFinite(output.storage) {
+            return "the output of layer \(index) (\(network.layers[index].kind))"
+        }
+        if !lossIsFinite {
+            let last = network.layers.count - 1
+            return "the \(network.loss.rawValue) loss on the output of layer \(last) (\(network.layers[last].kind))"
+        }
+        return firstNonFiniteGradient().map { name in
+            let layer = Int(name.split(separator: ".")[0]) ?? 0
+            return "the gradient of \(name) (layer \(layer), \(network.layers[layer].kind))"
+        }
+    }
+
+    /// Whether every value is finite: x·0 is 0 for finite x and NaN otherwise, so one sum
+    /// checks every element without a branch per element.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    static func allFinite(_ values: [Scalar]) -> Bool {
+        values.withUnsafeBufferPointer { buffer in
+            var sum: Scalar = 0
+            for value in buffer { sum += value * 0 }
+            return sum == 0
+        }
+    }
+
     /// The state-dict name of the first parameter whose gradient holds NaN or ±∞.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func firstNonFiniteGradient() -> String? {
-        for (name, parameter) in network.parameters {
-            let finite = parameter.gradient.storage.withUnsafeBufferPointer { gradient in
-                // x·0 is 0 for finite x and NaN otherwise, so one sum checks every element.
-                var sum: Scalar = 0
-                for value in gradient { sum += value * 0 }
-                return sum == 0
-            }
-            if !finite { return name }
-        }
-        return nil
+        network.parameters.first { !Self.allFinite($0.parameter.gradient.storage) }?.name
     }
 }
 

@@ -1,16 +1,17 @@
 /// Why training stopped early.
 public enum TrainingError: Error, CustomStringConvertible, Equatable {
-    /// The loss or a gradient became NaN or infinite. `parameter` names the first tensor
-    /// (in layer order) whose gradient was not finite, when one was.
-    case diverged(epoch: Int, step: Int, loss: Double, parameter: String?)
+    /// The loss or a gradient became NaN or infinite. `location` says where it first
+    /// appeared: the first layer (in forward order) whose output was not finite, else the
+    /// first parameter whose gradient was not.
+    case diverged(epoch: Int, step: Int, loss: Double, location: String?)
     /// The data set does not fit the network.
     case shape(String)
 
     public var description: String {
         switch self {
-        case .diverged(let epoch, let step, let loss, let parameter):
-            let location = parameter.map { "; first non-finite gradient in \($0) (layer \($0.split(separator: ".").first ?? ""))" } ?? ""
-            return "training diverged at epoch \(epoch), step \(step): loss is \(loss)\(location). Parameters were left at their last finite values; try a smaller learning rate."
+        case .diverged(let epoch, let step, let loss, let location):
+            let place = location.map { "; first non-finite values in \($0)" } ?? ""
+            return "training diverged at epoch \(epoch), step \(step): loss is \(loss)\(place). Try a smaller learning rate."
         case .shape(let message):
             return message
         }
