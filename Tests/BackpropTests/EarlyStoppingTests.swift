@@ -89,6 +89,16 @@ import Testing
         #expect(decisions == (.stop, .stop))
     }
 
+    @Test func monitors() {
+        let metrics = EpochMetrics(epoch: 1, trainLoss: 0.5, trainAccuracy: 0.8, validationLoss: 0.6,
+                                   validationAccuracy: 0.7, learningRate: 0.1, seconds: 1)
+        #expect(EarlyStopping.Monitor.allCases.map { $0.value(in: metrics) } == [0.6, 0.7, 0.5, 0.8])
+        #expect(EarlyStopping.Monitor.allCases.map(\.mode) == [.minimize, .maximize, .minimize, .maximize])
+        let noValidation = EpochMetrics(epoch: 1, trainLoss: 0.5, trainAccuracy: nil, learningRate: 0.1, seconds: 1)
+        #expect(EarlyStopping.Monitor.validationLoss.value(in: noValidation) == nil)
+        #expect(EarlyStopping.Monitor(rawValue: "validation-accuracy") == .validationAccuracy)
+    }
+
     @Test func rejectsBadConfiguration() {
         #expect(throws: EarlyStopping.ConfigurationError.self) { _ = try EarlyStopping(patience: -1) }
         #expect(throws: EarlyStopping.ConfigurationError.self) { _ = try EarlyStopping(patience: 1, minimumDelta: -0.1) }

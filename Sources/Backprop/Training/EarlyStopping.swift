@@ -32,6 +32,33 @@ public struct EarlyStopping: Codable, Equatable, Sendable {
         case maximize = "max"
     }
 
+    /// The quantities of `EpochMetrics` worth watching, each with its direction.
+    public enum Monitor: String, Codable, Sendable, CaseIterable {
+        case validationLoss = "validation-loss"
+        case validationAccuracy = "validation-accuracy"
+        case trainingLoss = "training-loss"
+        case trainingAccuracy = "training-accuracy"
+
+        /// `.minimize` for losses, `.maximize` for accuracies.
+        public var mode: Mode {
+            switch self {
+            case .validationLoss, .trainingLoss: .minimize
+            case .validationAccuracy, .trainingAccuracy: .maximize
+            }
+        }
+
+        /// The watched value in one epoch's metrics; nil when the epoch did not measure it
+        /// (no validation set, or accuracy of a regression).
+        public func value(in metrics: EpochMetrics) -> Double? {
+            switch self {
+            case .validationLoss: metrics.validationLoss
+            case .validationAccuracy: metrics.validationAccuracy
+            case .trainingLoss: metrics.trainLoss
+            case .trainingAccuracy: metrics.trainAccuracy
+            }
+        }
+    }
+
     /// What the trainer should do after an epoch.
     public enum Decision: Equatable, Sendable {
         case `continue`

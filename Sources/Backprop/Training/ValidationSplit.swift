@@ -94,6 +94,8 @@ public struct ValidationSplit: Codable, Equatable, Sendable {
     /// column of non-negative integers) or the arg-max of several columns.
     /// - Throws: `SplitError` if either part would be empty, or a stratified split's
     ///   one-column targets are not class indices.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func split<Scalar: NetworkScalar>(_ dataset: Dataset<Scalar>) throws(SplitError)
         -> (training: Dataset<Scalar>, validation: Dataset<Scalar>)
     {
@@ -123,20 +125,24 @@ public struct ValidationSplit: Codable, Equatable, Sendable {
         }
     }
 
-    /// The rows `rows` of `dataset`, in that order, copied a row at a time.
+    /// The rows `rows` of `dataset`, in that order, copied a row at a time into storage
+    /// that is not zero-filled first.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func gather<Scalar: NetworkScalar>(_ rows: [Int], of dataset: Dataset<Scalar>) -> Dataset<Scalar> {
         func copyRows(_ source: Matrix<Scalar>) -> Matrix<Scalar> {
             let width = source.columns
-            var destination = Matrix<Scalar>(rows: rows.count, columns: width)
-            guard width > 0 else { return destination }
-            source.withUnsafeBufferPointer { from in
-                destination.withUnsafeMutableBufferPointer { to in
-                    for (index, row) in rows.enumerated() {
-                        (to.baseAddress! + index * width).update(from: from.baseAddress! + row * width, count: width)
+            let elements = source.withUnsafeBufferPointer { from in
+                [Scalar](unsafeUninitializedCapacity: rows.count * width) { to, initialized in
+                    if width > 0 {
+                        for (index, row) in rows.enumerated() {
+                            (to.baseAddress! + index * width).initialize(from: from.baseAddress! + row * width, count: width)
+                        }
                     }
+                    initialized = rows.count * width
                 }
             }
-            return destination
+            return Matrix(rows: rows.count, columns: width, elements: elements)
         }
         return Dataset(inputs: copyRows(dataset.inputs), targets: copyRows(dataset.targets), classNames: dataset.classNames)
     }
