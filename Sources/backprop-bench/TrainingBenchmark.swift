@@ -78,18 +78,12 @@ struct TrainingBenchmark {
 
     func runEpochs() throws -> Report {
         let (training, test, dataName) = loadImages()
-        var recipe: TrainingRecipe
-        switch config {
-        case .cs229:
-            recipe = TrainingPreset.cs229.recipe()
-            recipe.validationSplit = nil
-        case .modern:
-            recipe = TrainingPreset.modern.recipe()
-        case .online:
-            recipe = TrainingPreset.nielsen.recipe()
-        case .tiny:
-            fatalError("tiny is measured per step")
+        let preset: TrainingPreset = switch config {
+        case .cs229: .cs229
+        case .modern: .modern
+        case .online, .tiny: .nielsen
         }
+        let recipe = preset.recipe()
         var train = training
         var evaluation = test
         let scaling = try InputScaling.fit(recipe.inputScaling, to: train.inputs)

@@ -200,10 +200,18 @@ struct BackpropBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backprop-bench",
         abstract: "Benchmarks for the Backprop library.",
-        discussion: BenchmarkRegistry.all.map { "\($0.name): \($0.summary)" }.joined(separator: "\n"))
+        discussion: (BenchmarkRegistry.all.map { "\($0.name): \($0.summary)" }
+            + ["cs229, modern, online: training epochs at the peers' configurations (seconds per epoch)",
+               "tiny: seed 001's 2-3-1 network, full batch (microseconds per step)"]).joined(separator: "\n"))
 
-    @Option(help: "Which benchmark to run (\(BenchmarkRegistry.all.map(\.name).joined(separator: ", "))).")
+    @Option(help: "Which benchmark to run (\((BenchmarkRegistry.all.map(\.name) + TrainingBenchmark.Config.allCases.map(\.rawValue)).joined(separator: ", "))).")
     var config: String
+
+    @Option(help: "Epochs to run for cs229, modern, online (the first, which sizes the buffers, is not counted in the median).")
+    var epochs: Int = 4
+
+    @Option(help: "Steps to time for tiny.")
+    var steps: Int = 20_000
 
     @Option(help: "Worker threads for matrix products.")
     var threads: Int = 1
@@ -221,7 +229,7 @@ struct BackpropBench: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard BenchmarkRegistry.named(config) != nil else {
+        guard BenchmarkRegistry.named(config) != nil || TrainingBenchmark.Config(rawValue: config) != nil else {
             throw ValidationError("Unknown config '\(config)'; known: \(BenchmarkRegistry.all.map(\.name).joined(separator: ", "))")
         }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
@@ -229,6 +237,8 @@ struct BackpropBench: ParsableCommand {
             throw ValidationError("--cpu-time measures the calling thread only: use --threads 1")
         }
         guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
+        guard epochs >= 2 else { throw ValidationError("--epochs must be at least 2 (the first is warm-up)") }
+        guard steps >= 100 else { throw ValidationError("--steps must be at least 100") }
         guard Backend.Kind(rawValue: backend) != nil else {
             throw ValidationError("Unknown backend '\(backend)'")
         }
@@ -238,6 +248,13 @@ struct BackpropBench: ParsableCommand {
         if cpuTime { timingClock = CLOCK_THREAD_CPUTIME_ID }
         let kind = Backend.Kind(rawValue: backend)!
         Backend.current = try Backend(kind: kind, threads: threads)
+        if let training = TrainingBenchmark.Config(rawValue: config) {
+            let report = try TrainingBenchmark(config: training, threads: threads, epochs: epochs, steps: steps).run()
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = json ? [.sortedKeys] : [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            return
+        }
         let options = BenchmarkOptions(threads: threads, repetitions: repetitions, backend: kind)
         let benchmark = BenchmarkRegistry.named(config)!
         let results = try benchmark.run(options)

@@ -4,6 +4,8 @@ extension Matrix {
     /// Shapes: op(A) is m x k, op(B) is k x n, C is m x n. This is the one entry point the
     /// layers use for their products (Z = X·Wᵀ, ∂J/∂W = δᵀ·A, ∂J/∂A = δ·W); it dispatches to
     /// `Scalar.gemm`, i.e. the fast backend for `Float` and the reference loop for `Double`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func multiply(
         _ a: Matrix, _ b: Matrix, transposeA: Bool = false, transposeB: Bool = false,
         into c: inout Matrix, alpha: Scalar = 1, beta: Scalar = 0

@@ -42,6 +42,8 @@ public protocol NetworkScalar: BinaryFloatingPoint, SIMDScalar, LosslessStringCo
     static func sigmoid(_ input: UnsafePointer<Self>, into output: UnsafeMutablePointer<Self>, count: Int)
     /// output[i] ← tanh(input[i]) for i in 0..<count (in place allowed).
     static func tanh(_ input: UnsafePointer<Self>, into output: UnsafeMutablePointer<Self>, count: Int)
+    /// output[i] ← e^(input[i]) for i in 0..<count (in place allowed).
+    static func exp(_ input: UnsafePointer<Self>, into output: UnsafeMutablePointer<Self>, count: Int)
 }
 
 extension NetworkScalar {
@@ -72,6 +74,9 @@ extension Float: NetworkScalar {
     public static func tanh(_ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, count: Int) {
         VectorMath.tanh(input, output, count: count)
     }
+    public static func exp(_ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, count: Int) {
+        VectorMath.exp(input, output, count: count)
+    }
 }
 
 extension Double: NetworkScalar {
@@ -95,6 +100,9 @@ extension Double: NetworkScalar {
     }
     public static func tanh(_ input: UnsafePointer<Double>, into output: UnsafeMutablePointer<Double>, count: Int) {
         for i in 0..<count { output[i] = Glibc_tanh(input[i]) }
+    }
+    public static func exp(_ input: UnsafePointer<Double>, into output: UnsafeMutablePointer<Double>, count: Int) {
+        for i in 0..<count { output[i] = Glibc_exp(input[i]) }
     }
 }
 
