@@ -171,15 +171,30 @@ public final class Trainer<Scalar: NetworkScalar> {
         }
     }
 
-    /// Whether every value is finite: x·0 is 0 for finite x and NaN otherwise, so one sum
-    /// checks every element without a branch per element.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
+    /// Whether every value is finite. A value is NaN or ±∞ exactly when its exponent bits are
+    /// all ones; adding one to the exponent field then carries into the sign bit. The check
+    /// ORs those carries with integer operations only, so the loop vectorizes (a
+    /// floating-point sum would be a serial dependency chain).
     static func allFinite(_ values: [Scalar]) -> Bool {
         values.withUnsafeBufferPointer { buffer in
-            var sum: Scalar = 0
-            for value in buffer { sum += value * 0 }
-            return sum == 0
+            switch MemoryLayout<Scalar>.size {
+            case 4:
+                buffer.withMemoryRebound(to: UInt32.self) { words in
+                    var carries: UInt32 = 0
+                    for bits in words { carries |= ((bits & 0x7F80_0000) &+ 0x0080_0000) & 0x8000_0000 }
+                    return carries == 0
+                }
+            case 8:
+                buffer.withMemoryRebound(to: UInt64.self) { words in
+                    var carries: UInt64 = 0
+                    for bits in words {
+                        carries |= ((bits & 0x7FF0_0000_0000_0000) &+ 0x0010_0000_0000_0000) & 0x8000_0000_0000_0000
+                    }
+                    return carries == 0
+                }
+            default:
+                buffer.allSatisfy(\.isFinite)
+            }
         }
     }
 
