@@ -161,7 +161,12 @@ struct Train: ParsableCommand {
         if let weightDecay { recipe.weightDecay = weightDecay }
         if let batchSize { recipe.batchSize = batchSize }
         if let epochs { recipe.epochs = epochs }
-        if let schedule { recipe.schedule = try LearningRateSchedule(parsing: schedule, totalEpochs: recipe.epochs) }
+        if let schedule {
+            recipe.schedule = try LearningRateSchedule(parsing: schedule, totalEpochs: recipe.epochs)
+        } else if case .cosine(_, let minimum) = recipe.schedule {
+            // A preset's cosine schedule spans the run, however many epochs it has.
+            recipe.schedule = .cosine(totalEpochs: recipe.epochs, minimum: minimum)
+        }
         if let l2 { recipe.l2 = l2 }
         if let seed { recipe.seed = seed }
         if noShuffle { recipe.shuffle = false }

@@ -26,6 +26,9 @@ import Backprop
         #expect(regularized.l2 == 1e-4 && regularized.epochs == 3 && regularized.validationSplit == nil)
         let modern = try Train.parse(["--preset", "modern", "--data", "mnist:/data"]).recipe()
         #expect(modern.data == "mnist:/data" && modern.optimizer == "adam" && modern.activation == .relu)
+        #expect(modern.schedule == .cosine(totalEpochs: 10, minimum: 0))
+        let longer = try Train.parse(["--preset", "modern", "--epochs", "20"]).recipe()
+        #expect(longer.schedule == .cosine(totalEpochs: 20, minimum: 0))
     }
 
     @Test func trainOptions() throws {
