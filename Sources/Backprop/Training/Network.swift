@@ -18,6 +18,9 @@ public final class Network<Scalar: NetworkScalar> {
     public let parameters: [(name: String, parameter: Parameter<Scalar>)]
     /// Widths: inputs, then each layer's output width.
     public let widths: [Int]
+    /// The fused step for `Float` networks with narrow layers, `nil` when the network does not
+    /// qualify (see `SmallNetworkPath`); setting it to `nil` forces the general path.
+    var smallPath: SmallNetworkPath<Scalar>?
 
     /// Assembles layers after checking that each one accepts the previous one's output.
     public init(inputSize: Int, layers: [any Layer<Scalar>], loss: LossFunction) throws(ShapeError) {
@@ -39,6 +42,7 @@ public final class Network<Scalar: NetworkScalar> {
         self.loss = loss
         self.parameters = parameters
         self.widths = widths
+        self.smallPath = SmallNetworkPath(inputSize: inputSize, layers: layers, loss: loss)
     }
 
     /// A multilayer perceptron: `sizes` lists the widths including input and output
@@ -172,6 +176,7 @@ public final class Network<Scalar: NetworkScalar> {
     @_specialize(where Scalar == Double)
     @discardableResult
     public func forward(in workspace: Workspace<Scalar>) -> Double {
+        if let smallPath, let cost = smallPath.run(in: workspace, computeGradients: false) { return cost }
         workspace.outputs.withUnsafeMutableBufferPointer { outputs in
             for index in layers.indices {
                 let input = index == 0 ? workspace.input : outputs[index - 1]
@@ -195,6 +200,7 @@ public final class Network<Scalar: NetworkScalar> {
     @_specialize(where Scalar == Double)
     @discardableResult
     public func computeGradients(in workspace: Workspace<Scalar>) -> Double {
+        if let smallPath, let cost = smallPath.run(in: workspace, computeGradients: true) { return cost }
         let cost = forward(in: workspace)
         workspace.gradients.withUnsafeMutableBufferPointer { gradients in
             workspace.outputs.withUnsafeMutableBufferPointer { outputs in

@@ -77,4 +77,8 @@ void bp_vexp(const float *x, float *y, long count, int level);
 void bp_vsigmoid(const float *x, float *y, long count, int level);
 void bp_vtanh(const float *x, float *y, long count, int level);
 
+// MARK: - Training step for networks with small layers
+
+#include "small_network.h"
+
 #endif

@@ -1,0 +1,239 @@
+import CBackpropKernels
+
+/// The whole training step in one fused kernel, for `Float` networks whose layers are all
+/// narrow (seed 001's 2-3-1, seed 002's 3-2-2): no matrix-product dispatch, no packing, no
+/// thread hand-off, no per-layer passes over the batch.
+///
+/// **Which networks**: `Scalar == Float`; layers Dense, g, Dense, g, …, Dense (every dense
+/// layer but the last followed by exactly one `Sigmoid`, `Tanh`, `ReLU` or `Identity`), at
+/// most `layerLimit` dense layers, every width (inputs and each layer's outputs) at most
+/// `widthLimit`, no parameter object shared between layers; any of the three losses, softmax
+/// cross-entropy with class-index (n x 1) or class-probability (n x k) targets. Other networks,
+/// and `Double` ones, take the general layer-by-layer path. `Network.smallPath` holds the
+/// path when the network qualifies; setting it to `nil` forces the general path.
+///
+/// **What the kernel does** (`bp_small_network_run`, CBackpropKernels/small_network.c): the
+/// batch is cut into blocks of one example per SIMD lane (16 with AVX-512, 8 with AVX2,
+/// 4 otherwise). Each block goes forward through every layer (Z⁽ˡ⁾ = A⁽ˡ⁻¹⁾·Wᵀ + b with the
+/// weights broadcast, A⁽ˡ⁾ = g(Z⁽ˡ⁾)), through the fused loss (BP1), and back: BP3/BP4 add
+/// δ and δ·a to per-lane accumulators, BP2 gives δ⁽ˡ⁻¹⁾ = (δ⁽ˡ⁾·W⁽ˡ⁾) ⊙ g′. After the last
+/// block each accumulator's lanes are summed in a fixed order, so the gradients are the same
+/// bit for bit from run to run and do not depend on the thread count (one thread always).
+/// The 1/n average sits in δ⁽ᴸ⁾, as in the losses. Lanes past the end of the batch are
+/// cleared before they reach an accumulator. Scratch is a per-thread buffer reused from step
+/// to step: a warm step allocates nothing.
+///
+/// **Results** agree with the general path to `Float` rounding (different summation order;
+/// the softmax's exp and log are the vector polynomials of `VectorMath`). After a step:
+/// - J is returned as the loss defines it (BCE: mean over the n·k entries; softmax CE: mean
+///   over rows; mean squared error: sum over outputs, mean over rows);
+/// - every `Parameter.gradient` holds ∂J/∂θ;
+/// - `workspace.outputs[l]` holds every layer's output for the batch (Z of dense layers,
+///   A of activations), as after the general path;
+/// - `workspace.gradients[L − 1]` holds δ⁽ᴸ⁾ = ∂J/∂Z⁽ᴸ⁾;
+/// - the other `workspace.gradients[l]` are not written (they keep whatever an earlier general
+///   step left there): the per-layer δ live only inside the kernel.
+/// NaN and ±∞ propagate as in the general path: a NaN input gives a NaN loss.
+final class SmallNetworkPath<Scalar: NetworkScalar> {
+    /// The widest layer (inputs or outputs) the path accepts.
+    ///
+    /// Measured on AVX-512 with 200-example batches (`SmallNetworkPathTests` names the
+    /// networks): the fused step beats the general path by a wide margin up to 16 units and
+    /// still does at 32, the kernel's own limit.
+    static var widthLimit: Int { Int(BP_SMALL_MAX_WIDTH) }
+    /// The most dense layers the path accepts.
+    static var layerLimit: Int { Int(BP_SMALL_MAX_LAYERS) }
+
+    /// The dense layers in order.
+    let denseLayers: [Dense<Scalar>]
+    /// Widths, activation codes and loss; pointers are filled in for each call.
+    let template: bp_small_network
+    /// The instruction-set level the kernel runs at (tests lower it to check each one).
+    var level: SIMDLevel = .detected
+
+    /// The path for a network with these layers, or `nil` when it does not qualify (see the
+    /// type's documentation).
+    init?(inputSize: Int, layers: [any Layer<Scalar>], loss: LossFunction) {
+        guard Scalar.self == Float.self,
+              layers.count % 2 == 1,
+              layers.count / 2 + 1 <= Self.layerLimit,
+              inputSize >= 1, inputSize <= Self.widthLimit
+        else { return nil }
+        var network = bp_small_network()
+        network.layer_count = layers.count / 2 + 1
+        network.loss = switch loss {
+        case .meanSquaredError: BP_SMALL_MEAN_SQUARED_ERROR
+        case .binaryCrossEntropy: BP_SMALL_BINARY_CROSS_ENTROPY
+        case .softmaxCrossEntropy: BP_SMALL_SOFTMAX_CLASS_INDEX
+        }
+        var widths = [inputSize]
+        var dense: [Dense<Scalar>] = []
+        var activations: [Int32] = []
+        var seen = Set<ObjectIdentifier>()
+        for (index, layer) in layers.enumerated() {
+            if index % 2 == 0 {
+                guard let layer = layer as? Dense<Scalar>,
+                      layer.inputSize == widths[widths.count - 1],
+                      layer.outputSize >= 1, layer.outputSize <= Self.widthLimit
+                else { return nil }
+                for parameter in layer.parameters {
+                    guard seen.insert(ObjectIdentifier(parameter)).inserted else { return nil }
+                }
+                dense.append(layer)
+                widths.append(layer.outputSize)
+            } else {
+                guard let code = Self.activationCode(layer) else { return nil }
+                activations.append(code)
+            }
+        }
+        Self.setElements(of: &network.widths, to: widths)
+        Self.setElements(of: &network.activations, to: activations)
+        denseLayers = dense
+        template = network
+    }
+
+    /// The kernel's code for an activation layer; `nil` for any other layer type.
+    static func activationCode(_ layer: any Layer<Scalar>) -> Int32? {
+        switch layer {
+        case is Sigmoid<Scalar>: BP_SMALL_SIGMOID
+        case is Tanh<Scalar>: BP_SMALL_TANH
+        case is ReLU<Scalar>: BP_SMALL_RELU
+        case is Identity<Scalar>: BP_SMALL_IDENTITY
+        default: nil
+        }
+    }
+
+    /// Runs forward, loss and (when `computeGradients`) backward over the batch loaded in
+    /// `workspace`; returns J, or `nil` without touching anything when the workspace or a
+    /// parameter no longer has the shapes the path was built for (the caller then takes the
+    /// general path, which reports the mismatch).
+    @_specialize(where Scalar == Float)
+    func run(in workspace: Workspace<Scalar>, computeGradients: Bool) -> Double? {
+        guard Scalar.self == Float.self, fits(workspace) else { return nil }
+        var network = template
+        let last = denseLayers.count * 2 - 2
+        let rows = workspace.input.rows
+        if network.loss == BP_SMALL_SOFTMAX_CLASS_INDEX && workspace.targets.columns != 1 {
+            network.loss = BP_SMALL_SOFTMAX_PROBABILITIES
+        }
+        let level = Int32(level.rawValue)
+        return workspace.outputs.withUnsafeMutableBufferPointer { outputs in
+            workspace.gradients.withUnsafeMutableBufferPointer { gradients in
+                workspace.input.storage.withUnsafeBufferPointer { input in
+                    workspace.targets.storage.withUnsafeBufferPointer { targets in
+                        gradients[last].storage.withUnsafeMutableBufferPointer { delta in
+                            bind(slot: 0, &network, outputs) { network in
+                                var loss = 0.0
+                                let status = bp_small_network_run(
+                                    &network, Self.floats(input.baseAddress), Self.floats(targets.baseAddress),
+                                    rows, Self.floats(delta.baseAddress), computeGradients ? 1 : 0, level, &loss)
+                                return status == 0 ? loss : nil
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether the workspace and the parameters still have the shapes of `template`.
+    private func fits(_ workspace: Workspace<Scalar>) -> Bool {
+        let rows = workspace.input.rows
+        let outputSize = denseLayers[denseLayers.count - 1].outputSize
+        guard workspace.input.columns == denseLayers[0].inputSize,
+              workspace.outputs.count == denseLayers.count * 2 - 1,
+              workspace.gradients.count == workspace.outputs.count,
+              workspace.targets.rows == rows,
+              workspace.targets.columns == outputSize
+                || (template.loss == BP_SMALL_SOFTMAX_CLASS_INDEX && workspace.targets.columns == 1)
+        else { return false }
+        for (index, layer) in denseLayers.enumerated() {
+            let weightCount = layer.outputSize * layer.inputSize
+            let outputCount = rows * layer.outputSize
+            guard layer.weight.value.storage.count == weightCount,
+                  layer.weight.gradient.storage.count == weightCount,
+                  workspace.outputs[2 * index].storage.count == outputCount
+            else { return false }
+            if let bias = layer.bias {
+                guard bias.value.storage.count == layer.outputSize,
+                      bias.gradient.storage.count == layer.outputSize
+                else { return false }
+            }
+            if index < denseLayers.count - 1 {
+                guard workspace.outputs[2 * index + 1].storage.count == outputCount else { return false }
+            } else {
+                guard workspace.gradients[2 * index].storage.count == outputCount else { return false }
+            }
+        }
+        return true
+    }
+
+    /// Fills the pointers of `network` one buffer at a time, each inside its own
+    /// `withUnsafe…BufferPointer`, then calls `body`. Slot s is buffer s % 6 of dense layer
+    /// s / 6: weight, weight gradient, bias, bias gradient, Z, A.
+    private func bind(
+        slot: Int, _ network: inout bp_small_network, _ outputs: UnsafeMutableBufferPointer<Matrix<Scalar>>,
+        _ body: (inout bp_small_network) -> Double?
+    ) -> Double? {
+        let index = slot / 6
+        guard index < denseLayers.count else { return body(&network) }
+        let layer = denseLayers[index]
+        switch slot % 6 {
+        case 0:
+            return layer.weight.value.storage.withUnsafeBufferPointer { weight in
+                Self.setElement(of: &network.weights, at: index, to: Self.floats(weight.baseAddress))
+                return bind(slot: slot + 1, &network, outputs, body)
+            }
+        case 1:
+            return layer.weight.gradient.storage.withUnsafeMutableBufferPointer { gradient in
+                Self.setElement(of: &network.weight_gradients, at: index, to: Self.floats(gradient.baseAddress))
+                return bind(slot: slot + 1, &network, outputs, body)
+            }
+        case 2:
+            guard let bias = layer.bias else { return bind(slot: slot + 2, &network, outputs, body) }
+            return bias.value.storage.withUnsafeBufferPointer { value in
+                Self.setElement(of: &network.biases, at: index, to: Self.floats(value.baseAddress))
+                return bind(slot: slot + 1, &network, outputs, body)
+            }
+        case 3:
+            return layer.bias!.gradient.storage.withUnsafeMutableBufferPointer { gradient in
+                Self.setElement(of: &network.bias_gradients, at: index, to: Self.floats(gradient.baseAddress))
+                return bind(slot: slot + 1, &network, outputs, body)
+            }
+        case 4:
+            return outputs[2 * index].storage.withUnsafeMutableBufferPointer { z in
+                Self.setElement(of: &network.preactivations, at: index, to: Self.floats(z.baseAddress))
+                return bind(slot: slot + 1, &network, outputs, body)
+            }
+        default:
+            guard index < denseLayers.count - 1 else { return bind(slot: slot + 1, &network, outputs, body) }
+            return outputs[2 * index + 1].storage.withUnsafeMutableBufferPointer { a in
+                Self.setElement(of: &network.activation_outputs, at: index, to: Self.floats(a.baseAddress))
+                return bind(slot: slot + 1, &network, outputs, body)
+            }
+        }
+    }
+
+    /// `Scalar` storage seen as the `Float` it is (the path exists only for `Float`).
+    @inline(__always)
+    private static func floats(_ pointer: UnsafePointer<Scalar>?) -> UnsafePointer<Float>? {
+        pointer.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) }
+    }
+
+    @inline(__always)
+    private static func floats(_ pointer: UnsafeMutablePointer<Scalar>?) -> UnsafeMutablePointer<Float>? {
+        pointer.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: Float.self) }
+    }
+
+    /// Element `index` of a C fixed-size array (imported as a homogeneous tuple).
+    @inline(__always)
+    private static func setElement<Tuple, Element>(of tuple: inout Tuple, at index: Int, to value: Element) {
+        withUnsafeMutableBytes(of: &tuple) { bytes in
+            bytes.storeBytes(of: value, toByteOffset: index * MemoryLayout<Element>.stride, as: Element.self)
+        }
+    }
+
+    private static func setElements<Tuple, Element>(of tuple: inout Tuple, to values: [Element]) {
+        for (index, value) in values.enumerated() { setElement(of: &tuple, at: index, to: value) }
+    }
+}

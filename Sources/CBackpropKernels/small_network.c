@@ -1,0 +1,134 @@
+// The whole training step for networks whose layers are all narrow (see small_network.h),
+// one copy per instruction set: the body is small_network_kernel.h, included once per level
+// with its vector types and __attribute__((target(...))).
+
+#include "CBackpropKernels.h"
+#include <string.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#define BP_X86 1
+#endif
+
+// F(args…, lane) for every lane, comma separated (shuffle index lists).
+#define SMALL_EACH_LANE_4(F, ...) F(__VA_ARGS__, 0), F(__VA_ARGS__, 1), F(__VA_ARGS__, 2), F(__VA_ARGS__, 3)
+#define SMALL_EACH_LANE_8(F, ...) \
+    SMALL_EACH_LANE_4(F, __VA_ARGS__), F(__VA_ARGS__, 4), F(__VA_ARGS__, 5), F(__VA_ARGS__, 6), F(__VA_ARGS__, 7)
+#define SMALL_EACH_LANE_16(F, ...)                                                              \
+    SMALL_EACH_LANE_8(F, __VA_ARGS__), F(__VA_ARGS__, 8), F(__VA_ARGS__, 9), F(__VA_ARGS__, 10), \
+        F(__VA_ARGS__, 11), F(__VA_ARGS__, 12), F(__VA_ARGS__, 13), F(__VA_ARGS__, 14), F(__VA_ARGS__, 15)
+
+typedef float bp_small_f16 __attribute__((vector_size(64)));
+typedef int bp_small_i16 __attribute__((vector_size(64)));
+typedef double bp_small_d16 __attribute__((vector_size(128)));
+typedef float bp_small_f8 __attribute__((vector_size(32)));
+typedef int bp_small_i8 __attribute__((vector_size(32)));
+typedef double bp_small_d8 __attribute__((vector_size(64)));
+typedef float bp_small_f4 __attribute__((vector_size(16)));
+typedef int bp_small_i4 __attribute__((vector_size(16)));
+typedef double bp_small_d4 __attribute__((vector_size(32)));
+
+#ifdef BP_X86
+#define SMALL_SUFFIX avx512
+#define SMALL_TARGET __attribute__((target("avx512f")))
+#define VT bp_small_f16
+#define VI bp_small_i16
+#define VD bp_small_d16
+#define LANES 16
+#define SMALL_EACH_LANE SMALL_EACH_LANE_16
+#include "small_network_kernel.h"
+#undef SMALL_SUFFIX
+#undef SMALL_TARGET
+#undef VT
+#undef VI
+#undef VD
+#undef LANES
+#undef SMALL_EACH_LANE
+
+#define SMALL_SUFFIX avx2
+#define SMALL_TARGET __attribute__((target("avx2,fma")))
+#define VT bp_small_f8
+#define VI bp_small_i8
+#define VD bp_small_d8
+#define LANES 8
+#define SMALL_EACH_LANE SMALL_EACH_LANE_8
+#include "small_network_kernel.h"
+#undef SMALL_SUFFIX
+#undef SMALL_TARGET
+#undef VT
+#undef VI
+#undef VD
+#undef LANES
+#undef SMALL_EACH_LANE
+#endif
+
+#define SMALL_SUFFIX portable
+#define SMALL_TARGET
+#define VT bp_small_f4
+#define VI bp_small_i4
+#define VD bp_small_d4
+#define LANES 4
+#define SMALL_EACH_LANE SMALL_EACH_LANE_4
+#include "small_network_kernel.h"
+#undef SMALL_SUFFIX
+#undef SMALL_TARGET
+#undef VT
+#undef VI
+#undef VD
+#undef LANES
+#undef SMALL_EACH_LANE
+
+/// The widest layer (inputs included).
+static long bp_small_max_width(const bp_small_network *network) {
+    long width = 0;
+    for (long l = 0; l <= network->layer_count; l++)
+        if (network->widths[l] > width) width = network->widths[l];
+    return width;
+}
+
+/// Scratch floats a kernel needs at 16 lanes. Fixed width W: W·W + W accumulator vectors and
+/// as many padded-table floats per layer. General: per layer outputs·inputs weight sums, then
+/// bias sums, Z and A (outputs each); the input block; targets, δ and the layer below's δ.
+static long bp_small_scratch_floats(const bp_small_network *network, long fixedWidth) {
+    const long lanes = 16;
+    if (fixedWidth > 0) return network->layer_count * (fixedWidth * fixedWidth + fixedWidth) * (lanes + 1);
+    long vectors = network->widths[0] + 3 * BP_SMALL_MAX_WIDTH;
+    for (long l = 0; l < network->layer_count; l++)
+        vectors += network->widths[l + 1] * (network->widths[l] + 3);
+    return vectors * lanes;
+}
+
+static int bp_small_network_is_valid(const bp_small_network *network) {
+    if (network->layer_count < 1 || network->layer_count > BP_SMALL_MAX_LAYERS) return 0;
+    for (long l = 0; l <= network->layer_count; l++)
+        if (network->widths[l] < 1 || network->widths[l] > BP_SMALL_MAX_WIDTH) return 0;
+    if (network->loss < BP_SMALL_MEAN_SQUARED_ERROR || network->loss > BP_SMALL_SOFTMAX_PROBABILITIES) return 0;
+    return 1;
+}
+
+// Picks the kernel: fixed width 4 or 8 when every layer fits, else the general one.
+#define BP_SMALL_DISPATCH(S, VTYPE)                                                            \
+    do {                                                                                       \
+        VTYPE *vectors = (VTYPE *)scratch;                                                     \
+        *loss = fixedWidth == 4 && network->layer_count == 2                                   \
+                    ? small_run_##S##_4_2(network, input, targets, rows, output_gradient, compute_gradients, vectors) \
+              : fixedWidth == 4 ? small_run_##S##_4_0(network, input, targets, rows, output_gradient, compute_gradients, vectors) \
+              : fixedWidth == 8 ? small_run_##S##_8_0(network, input, targets, rows, output_gradient, compute_gradients, vectors) \
+                                : small_run_##S(network, input, targets, rows, output_gradient, compute_gradients, vectors); \
+        return 0;                                                                              \
+    } while (0)
+
+int bp_small_network_run(const bp_small_network *network, const float *input,
+                         const float *targets, long rows, float *output_gradient,
+                         int compute_gradients, int level, double *loss) {
+    if (!bp_small_network_is_valid(network) || rows < 0) return -1;
+    const long width = bp_small_max_width(network);
+    const long fixedWidth = width <= 4 ? 4 : width <= 8 ? 8 : 0;
+    float *scratch = bp_thread_buffer(3, bp_small_scratch_floats(network, fixedWidth));
+    if (scratch == NULL) return -1;
+#ifdef BP_X86
+    if (level >= 2) BP_SMALL_DISPATCH(avx512, bp_small_f16);
+    if (level == 1) BP_SMALL_DISPATCH(avx2, bp_small_f8);
+#endif
+    (void)level;
+    BP_SMALL_DISPATCH(portable, bp_small_f4);
+}

@@ -1,0 +1,120 @@
+// The small-network step for networks whose widths are all at most FIXED_WIDTH (4 or 8),
+// included by small_network_kernel.h once per width with FIXED_WIDTH defined.
+//
+// Every layer is computed as FIXED_WIDTH x FIXED_WIDTH with the weights copied into zero-padded
+// tables, so every loop over units has a constant trip count and unrolls into straight-line
+// vector code. Padding changes no value of a real unit: padded activations and padded δ are
+// set to exactly 0 (not computed), so a padded term adds 0·0 = +0 to a sum; padded entries of
+// the accumulators are never written back.
+
+#define FIXED_RUN SMALL_CAT(SMALL_CAT(SMALL(small_run), FIXED_WIDTH), FIXED_LAYERS)
+
+static SMALL_TARGET double FIXED_RUN(const bp_small_network *network, const float *input,
+                                     const float *targets, long rows, float *outputGradient,
+                                     int computeGradients, VT *scratch) {
+    enum { W = FIXED_WIDTH };
+    const long layers = FIXED_LAYERS ? FIXED_LAYERS : network->layer_count;
+    const long *widths = network->widths;
+    const long k = widths[layers];
+    const int loss = network->loss;
+    const long targetColumns = loss == BP_SMALL_SOFTMAX_CLASS_INDEX ? 1 : k;
+
+    // Scratch: gradient accumulators (W·W + W vectors per layer), then the padded weight and
+    // bias tables (W·W + W floats per layer).
+    VT *sums = scratch;
+    float *padded = (float *)(scratch + layers * (W * W + W));
+    for (long l = 0; l < layers; l++) {
+        float *weight = padded + l * (W * W + W), *bias = weight + W * W;
+        const long inputs = widths[l], outputs = widths[l + 1];
+        for (long j = 0; j < W; j++) {
+            for (long i = 0; i < W; i++)
+                weight[j * W + i] = j < outputs && i < inputs ? network->weights[l][j * inputs + i] : 0.0f;
+            bias[j] = j < outputs && network->biases[l] ? network->biases[l][j] : 0.0f;
+        }
+    }
+    if (computeGradients)
+        for (long v = 0; v < layers * (W * W + W); v++) sums[v] = (VT){0};
+
+    VT x[W], y[W], delta[W], below[W];  // y: targets (k ≤ W columns, or 1)
+    VT z[BP_SMALL_MAX_LAYERS][W], a[BP_SMALL_MAX_LAYERS][W];
+    for (int u = 0; u < W; u++) x[u] = y[u] = delta[u] = (VT){0};
+
+    VI lane;
+    for (int j = 0; j < LANES; j++) lane[j] = j;
+    VD total = (VD){0};
+
+    for (long start = 0; start < rows; start += LANES) {
+        const long valid = rows - start < LANES ? rows - start : LANES;
+        const VI mask = lane < (VI){0} + (int)valid;
+
+        // Forward: Z⁽ˡ⁾ = A⁽ˡ⁻¹⁾·Wᵀ + b, A⁽ˡ⁾ = g(Z⁽ˡ⁾).
+        SMALL(small_load_rows)(x, input, widths[0], start, valid);
+        const VT *in = x;
+        for (long l = 0; l < layers; l++) {
+            const float *weight = padded + l * (W * W + W), *bias = weight + W * W;
+            const long outputs = widths[l + 1];
+            VT *zl = z[l];
+            for (int u = 0; u < W; u++) {
+                VT sum = (VT){0};
+                for (int i = 0; i < W; i++) sum += in[i] * weight[u * W + i];
+                zl[u] = sum + bias[u];
+            }
+            SMALL(small_store_rows)(network->preactivations[l], zl, outputs, start, valid);
+            if (l + 1 < layers) {
+                VT *al = a[l];
+                SMALL(small_activate)(network->activations[l], zl, al, outputs, mask);
+                for (int u = 0; u < W; u++)
+                    if (u >= outputs) al[u] = (VT){0};
+                SMALL(small_store_rows)(network->activation_outputs[l], al, outputs, start, valid);
+                in = al;
+            }
+        }
+
+        // BP1: the loss and δ⁽ᴸ⁾ (padded units stay 0).
+        SMALL(small_load_rows)(y, targets, targetColumns, start, valid);
+        SMALL(small_loss)(loss, z[layers - 1], y, delta, k, rows, mask, &total);
+        SMALL(small_store_rows)(outputGradient, delta, k, start, valid);
+        if (!computeGradients) continue;
+        for (int u = 0; u < W; u++)
+            if (u >= k) delta[u] = (VT){0};
+
+        // Backward: BP3/BP4 into the accumulators, BP2 to the layer below.
+        VT *d = delta, *next = below;
+        for (long l = layers - 1; l >= 0; l--) {
+            const VT *activation = l == 0 ? x : a[l - 1];
+            VT *weightSum = sums + l * (W * W + W), *biasSum = weightSum + W * W;
+            for (int j = 0; j < W; j++) {
+                const VT dj = d[j];
+                for (int i = 0; i < W; i++) weightSum[j * W + i] += dj * activation[i];
+                biasSum[j] += dj;
+            }
+            if (l == 0) break;
+            const float *weight = padded + l * (W * W + W);
+            const long inputs = widths[l];
+            for (int i = 0; i < W; i++) {
+                VT sum = (VT){0};
+                for (int j = 0; j < W; j++) sum += d[j] * weight[j * W + i];
+                next[i] = i < inputs ? sum : (VT){0};
+            }
+            SMALL(small_activation_backward)(network->activations[l - 1], z[l - 1], a[l - 1], next, inputs, mask);
+            VT *swap = d; d = next; next = swap;
+        }
+    }
+
+    if (computeGradients) {
+        for (long l = 0; l < layers; l++) {
+            const long inputs = widths[l], outputs = widths[l + 1];
+            const VT *weightSum = sums + l * (W * W + W), *biasSum = weightSum + W * W;
+            for (long j = 0; j < outputs; j++) {
+                for (long i = 0; i < inputs; i++)
+                    network->weight_gradients[l][j * inputs + i] = SMALL(small_sum_lanes)(weightSum[j * W + i]);
+                if (network->bias_gradients[l]) network->bias_gradients[l][j] = SMALL(small_sum_lanes)(biasSum[j]);
+            }
+        }
+    }
+    if (rows == 0) return 0;
+    const double sum = SMALL(small_sum_lanes_double)(&total);
+    return loss == BP_SMALL_BINARY_CROSS_ENTROPY ? sum / (double)(rows * k) : sum / (double)rows;
+}
+
+#undef FIXED_RUN

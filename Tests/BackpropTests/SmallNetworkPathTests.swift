@@ -1,0 +1,317 @@
+import Testing
+@testable import Backprop
+
+/// The fused small-network step (`SmallNetworkPath`) against the general layer-by-layer path.
+///
+/// Tolerance: both paths compute in `Float` but sum in different orders (lanes, then a
+/// fixed-order reduction, against the GEMM's row order) and the softmax's exp/log differ by
+/// about an ulp, so each value may differ by a few ulps of the largest terms summed. A
+/// difference is measured relative to the largest magnitude in its tensor (a gradient entry
+/// near 0 is the sum of terms of the size of the others) and must stay within 1e-5.
+@Suite struct SmallNetworkPathTests {
+    /// The losses as the path distinguishes them (softmax with both target layouts).
+    enum LossCase: CaseIterable, CustomStringConvertible {
+        case meanSquaredError, binaryCrossEntropy, softmaxClassIndex, softmaxProbabilities
+
+        var loss: LossFunction {
+            switch self {
+            case .meanSquaredError: .meanSquaredError
+            case .binaryCrossEntropy: .binaryCrossEntropy
+            case .softmaxClassIndex, .softmaxProbabilities: .softmaxCrossEntropy
+            }
+        }
+
+        var description: String {
+            switch self {
+            case .meanSquaredError: "mse"
+            case .binaryCrossEntropy: "bce"
+            case .softmaxClassIndex: "softmax (class index)"
+            case .softmaxProbabilities: "softmax (probabilities)"
+            }
+        }
+
+        /// Probability targets need two classes at least (one column reads as class indices).
+        func fits(outputs k: Int) -> Bool { self != .softmaxProbabilities || k > 1 }
+
+        /// n targets for k outputs, in the layout this case uses.
+        func targets(rows: Int, outputs k: Int, using generator: inout SeededGenerator) -> Matrix<Float> {
+            switch self {
+            case .meanSquaredError:
+                return Matrix(rows: rows, columns: k, elements: (0..<rows * k).map { _ in Float(generator.nextNormal()) })
+            case .binaryCrossEntropy:
+                return Matrix(rows: rows, columns: k, elements: (0..<rows * k).map { _ in Float(generator.nextUnitDouble()) })
+            case .softmaxClassIndex:
+                return Matrix(rows: rows, columns: 1, elements: (0..<rows).map { _ in Float(generator.nextIndex(below: k)) })
+            case .softmaxProbabilities:
+                var elements: [Float] = []
+                for _ in 0..<rows {
+                    // A soft distribution with one zero entry (the zero term is skipped).
+                    var row = (0..<k).map { _ in Float(generator.nextUnitDouble()) + 0.1 }
+                    if k > 1 { row[generator.nextIndex(below: k)] = 0 }
+                    let sum = row.reduce(0, +)
+                    elements += row.map { $0 / sum }
+                }
+                return Matrix(rows: rows, columns: k, elements: elements)
+            }
+        }
+    }
+
+    /// (sizes, hidden bias): seed 001's 2-3-1 without hidden bias, seed 002's 3-2-2, a deeper
+    /// 4-8-8-3 (the width-8 kernel) and a 5-12-3 (the general kernel).
+    static let shapes: [([Int], Bool)] = [([2, 3, 1], false), ([3, 2, 2], true), ([4, 8, 8, 3], true), ([5, 12, 3], true)]
+    /// Sizes that are and are not multiples of 4, 8 and 16 lanes.
+    static let batchSizes = [1, 7, 16, 200]
+
+    /// A Float network with random weights and biases.
+    static func network(sizes: [Int], hiddenBias: Bool, activation: Activation, loss: LossFunction, seed: UInt64) throws -> Network<Float> {
+        let network = try Network<Float>(sizes: sizes, activation: activation, loss: loss, initializer: .glorot, seed: seed, hiddenBias: hiddenBias)
+        var generator = SeededGenerator(seed: seed &+ 100)
+        for (_, parameter) in network.parameters where !parameter.isWeight {
+            for index in parameter.value.storage.indices { parameter.value.storage[index] = Float(generator.nextNormal()) * 0.5 }
+        }
+        return network
+    }
+
+    /// A loaded workspace: inputs uniform in ±2 (never exactly 0, so no ReLU sits on its kink).
+    static func workspace(for network: Network<Float>, rows: Int, lossCase: LossCase, seed: UInt64) -> Workspace<Float> {
+        var generator = SeededGenerator(seed: seed)
+        let inputs = Matrix<Float>(rows: rows, columns: network.inputSize, elements: (0..<rows * network.inputSize).map { _ in
+            Float(generator.nextUnitDouble() * 4 - 2) + 1e-3
+        })
+        let targets = lossCase.targets(rows: rows, outputs: network.outputSize, using: &generator)
+        let workspace = Workspace(network: network, batchSize: rows)
+        if targets.columns == workspace.targets.columns {
+            workspace.load(inputs: inputs, targets: targets)
+        } else {
+            // Softmax with probability targets: the workspace holds one column by default.
+            workspace.load(inputs: inputs, targets: Matrix(rows: rows, columns: 1))
+            workspace.targets = targets
+        }
+        return workspace
+    }
+
+    /// Everything a step leaves behind.
+    struct StepResult {
+        var loss: Double
+        var outputs: [Matrix<Float>]
+        var outputGradient: Matrix<Float>
+        var parameterGradients: [Matrix<Float>]
+    }
+
+    static func step(_ network: Network<Float>, _ workspace: Workspace<Float>, forwardOnly: Bool = false) -> StepResult {
+        for (_, parameter) in network.parameters {
+            parameter.gradient = Matrix(rows: parameter.value.rows, columns: parameter.value.columns, repeating: .nan)
+        }
+        let loss = forwardOnly ? network.forward(in: workspace) : network.computeGradients(in: workspace)
+        return StepResult(
+            loss: loss, outputs: workspace.outputs, outputGradient: workspace.gradients[workspace.gradients.count - 1],
+            parameterGradients: network.parameters.map(\.parameter.gradient))
+    }
+
+    /// The same step through the general path (the small path switched off and back on).
+    static func generalStep(_ network: Network<Float>, _ workspace: Workspace<Float>, forwardOnly: Bool = false) -> StepResult {
+        let path = network.smallPath
+        network.smallPath = nil
+        defer { network.smallPath = path }
+        return step(network, workspace, forwardOnly: forwardOnly)
+    }
+
+    /// The largest difference relative to the tensor's largest magnitude.
+    static func relativeDifference(_ a: Matrix<Float>, _ b: Matrix<Float>) -> Float {
+        guard a.shape == b.shape else { return .infinity }
+        let scale = max(a.storage.map(abs).max() ?? 0, b.storage.map(abs).max() ?? 0, Float.leastNormalMagnitude)
+        return zip(a.storage, b.storage).map { abs($0 - $1) / scale }.max() ?? 0
+    }
+
+    static let tolerance: Float = 1e-5
+
+    static func expectAgreement(_ small: StepResult, _ general: StepResult, _ label: String, gradients: Bool = true) {
+        #expect(abs(small.loss - general.loss) <= Double(tolerance) * max(abs(general.loss), 1e-3), "\(label): loss \(small.loss) vs \(general.loss)")
+        for (index, (a, b)) in zip(small.outputs, general.outputs).enumerated() {
+            #expect(relativeDifference(a, b) <= tolerance, "\(label): outputs[\(index)] differ by \(relativeDifference(a, b))")
+        }
+        #expect(relativeDifference(small.outputGradient, general.outputGradient) <= tolerance, "\(label): δ⁽ᴸ⁾ differs")
+        guard gradients else { return }
+        for (index, (a, b)) in zip(small.parameterGradients, general.parameterGradients).enumerated() {
+            #expect(relativeDifference(a, b) <= tolerance, "\(label): gradient of parameter \(index) differs by \(relativeDifference(a, b))")
+        }
+    }
+
+    // MARK: - Agreement with the general path
+
+    @Test(arguments: Activation.allCases, LossCase.allCases)
+    func agreesWithTheGeneralPath(activation: Activation, lossCase: LossCase) throws {
+        for (shapeIndex, (sizes, hiddenBias)) in Self.shapes.enumerated() where lossCase.fits(outputs: sizes.last!) {
+            let network = try Self.network(sizes: sizes, hiddenBias: hiddenBias, activation: activation, loss: lossCase.loss, seed: UInt64(shapeIndex + 1))
+            #expect(network.smallPath != nil, "\(sizes) should take the small path")
+            for rows in Self.batchSizes {
+                let workspace = Self.workspace(for: network, rows: rows, lossCase: lossCase, seed: UInt64(rows))
+                let label = "\(sizes) \(activation) \(lossCase) n=\(rows)"
+                let small = Self.step(network, workspace)
+                let general = Self.generalStep(network, workspace)
+                Self.expectAgreement(small, general, label)
+                #expect(small.loss.isFinite, "\(label): loss not finite")
+            }
+        }
+    }
+
+    /// Every instruction-set level this CPU runs (16, 8 and 4 lanes) gives the same answer.
+    @Test(arguments: SIMDLevel.available)
+    func everyLevelAgrees(level: SIMDLevel) throws {
+        for lossCase in LossCase.allCases {
+            for (shapeIndex, (sizes, hiddenBias)) in Self.shapes.enumerated() where lossCase.fits(outputs: sizes.last!) {
+                let network = try Self.network(sizes: sizes, hiddenBias: hiddenBias, activation: .tanh, loss: lossCase.loss, seed: UInt64(shapeIndex + 7))
+                network.smallPath?.level = level
+                for rows in [5, 33] {
+                    let workspace = Self.workspace(for: network, rows: rows, lossCase: lossCase, seed: 3)
+                    Self.expectAgreement(Self.step(network, workspace), Self.generalStep(network, workspace), "\(level.name) \(sizes) \(lossCase) n=\(rows)")
+                }
+            }
+        }
+    }
+
+    @Test func forwardAloneAgreesAndLeavesParameterGradientsAlone() throws {
+        let network = try Self.network(sizes: [4, 8, 8, 3], hiddenBias: true, activation: .sigmoid, loss: .softmaxCrossEntropy, seed: 4)
+        let workspace = Self.workspace(for: network, rows: 23, lossCase: .softmaxClassIndex, seed: 4)
+        let small = Self.step(network, workspace, forwardOnly: true)
+        #expect(small.parameterGradients.allSatisfy { $0.storage.allSatisfy(\.isNaN) }, "forward(in:) wrote parameter gradients")
+        Self.expectAgreement(small, Self.generalStep(network, workspace, forwardOnly: true), "forward", gradients: false)
+    }
+
+    @Test func anEmptyBatchGivesZero() throws {
+        let network = try Self.network(sizes: [2, 3, 1], hiddenBias: false, activation: .relu, loss: .binaryCrossEntropy, seed: 1)
+        let workspace = Workspace(network: network, batchSize: 0)
+        let result = Self.step(network, workspace)
+        #expect(result.loss == 0)
+        #expect(result.parameterGradients.allSatisfy { $0.storage.allSatisfy { $0 == 0 } })
+    }
+
+    // MARK: - Reproducibility and non-finite values
+
+    @Test func repeatedStepsAreBitwiseIdentical() throws {
+        let network = try Self.network(sizes: [3, 2, 2], hiddenBias: true, activation: .relu, loss: .meanSquaredError, seed: 9)
+        let workspace = Self.workspace(for: network, rows: 200, lossCase: .meanSquaredError, seed: 9)
+        let first = Self.step(network, workspace)
+        let second = Self.step(network, workspace)
+        #expect(first.loss.bitPattern == second.loss.bitPattern)
+        for (a, b) in zip(first.parameterGradients, second.parameterGradients) {
+            #expect(a.storage.map(\.bitPattern) == b.storage.map(\.bitPattern))
+        }
+    }
+
+    @Test(arguments: LossCase.allCases)
+    func aNaNInputGivesANaNLoss(lossCase: LossCase) throws {
+        for activation in Activation.allCases {
+            let network = try Self.network(sizes: [2, 3, 2], hiddenBias: true, activation: activation, loss: lossCase.loss, seed: 2)
+            #expect(network.smallPath != nil)
+            let workspace = Self.workspace(for: network, rows: 19, lossCase: lossCase, seed: 2)
+            workspace.input[17, 1] = .nan
+            let result = Self.step(network, workspace)
+            #expect(result.loss.isNaN, "\(activation) \(lossCase): loss \(result.loss)")
+            #expect(result.outputs[result.outputs.count - 1][17, 0].isNaN)
+            #expect(!result.outputs[result.outputs.count - 1][16, 0].isNaN, "the NaN leaked into another example")
+        }
+    }
+
+    @Test func anInfiniteWeightDoesNotLeakIntoPaddingLanes() throws {
+        // 5 rows: the last block is mostly padding; an infinite weight makes padded lanes
+        // compute ∞·0 = NaN, which must not reach the sums of the real examples.
+        let network = try Self.network(sizes: [2, 3, 1], hiddenBias: true, activation: .identity, loss: .meanSquaredError, seed: 3)
+        let workspace = Self.workspace(for: network, rows: 5, lossCase: .meanSquaredError, seed: 3)
+        network.parameter(named: "0.bias")!.value[0, 1] = .infinity
+        let small = Self.step(network, workspace)
+        let general = Self.generalStep(network, workspace)
+        for (a, b) in zip(small.parameterGradients, general.parameterGradients) {
+            #expect(a.storage.map(\.isNaN) == b.storage.map(\.isNaN))
+            #expect(a.storage.map(\.isInfinite) == b.storage.map(\.isInfinite))
+        }
+    }
+
+    // MARK: - Seed 002 through the small path
+
+    /// Seed 002's worked numbers (see `Seed002Tests`) hold in Float through the small path.
+    @Test func seed002GoldenNumbersHoldInFloat() throws {
+        let network = try Seed002Tests.network(Float.self)
+        #expect(network.smallPath != nil)
+        let workspace = Workspace(network: network, batchSize: 1)
+        workspace.load(inputs: Seed002Tests.input(Float.self), targets: Seed002Tests.target(Float.self))
+        let loss = network.computeGradients(in: workspace)
+        func close(_ value: Float, _ expected: Double) -> Bool { abs(Double(value) - expected) <= 1e-6 * max(1, abs(expected)) }
+        #expect(abs(loss - 0.5001125) <= 1e-6)
+        #expect(close(workspace.outputs[0][0, 0], 1.815) && close(workspace.outputs[0][0, 1], 0.055))
+        #expect(close(workspace.outputs[2][0, 0], 0.4075) && close(workspace.outputs[2][0, 1], 0.2925))
+        #expect(close(workspace.gradients[2][0, 0], -0.985) && close(workspace.gradients[2][0, 1], -1.015))
+        let expected: [(String, Int, Int, Double)] = [
+            ("2.weight", 0, 0, -1.787775), ("2.weight", 0, 1, -0.054175),
+            ("2.weight", 1, 0, -1.842225), ("2.weight", 1, 1, -0.055825),
+            ("2.bias", 0, 0, -0.985), ("2.bias", 0, 1, -1.015),
+            ("0.weight", 0, 0, -1.194), ("0.weight", 0, 1, -2.0895), ("0.weight", 0, 2, -0.253725),
+            ("0.weight", 1, 0, -0.418), ("0.weight", 1, 1, -0.7315), ("0.weight", 1, 2, -0.088825),
+            ("0.bias", 0, 0, -0.2985), ("0.bias", 0, 1, -0.1045),
+        ]
+        for (name, row, column, value) in expected {
+            let gradient = try #require(network.parameter(named: name)).gradient[row, column]
+            #expect(close(gradient, value), "∂L/∂\(name)[\(row),\(column)] = \(gradient), seed says \(value)")
+        }
+    }
+
+    // MARK: - Eligibility
+
+    @Test func acceptsNarrowFloatMultilayerPerceptrons() throws {
+        #expect(try Network<Float>(sizes: [2, 3, 1], activation: .relu, loss: .binaryCrossEntropy, hiddenBias: false).smallPath != nil)
+        #expect(try Network<Float>(sizes: [3, 2, 2], activation: .relu, loss: .meanSquaredError).smallPath != nil)
+        #expect(try Network<Float>(sizes: [4, 8, 8, 3], activation: .tanh, loss: .softmaxCrossEntropy).smallPath != nil)
+        let widest = SmallNetworkPath<Float>.widthLimit
+        #expect(try Network<Float>(sizes: [widest, widest, 1], activation: .sigmoid, loss: .meanSquaredError).smallPath != nil)
+        let deepest = Array(repeating: 2, count: SmallNetworkPath<Float>.layerLimit + 1)
+        #expect(try Network<Float>(sizes: deepest, activation: .identity, loss: .meanSquaredError).smallPath != nil)
+    }
+
+    @Test func rejectsWhatTheKernelDoesNotCover() throws {
+        let limit = SmallNetworkPath<Float>.widthLimit
+        // Double stays on the exact general path.
+        #expect(try Network<Double>(sizes: [2, 3, 1], activation: .relu, loss: .binaryCrossEntropy).smallPath == nil)
+        // Too wide (input, hidden or output), too deep.
+        #expect(try Network<Float>(sizes: [limit + 1, 3, 1], activation: .relu, loss: .meanSquaredError).smallPath == nil)
+        #expect(try Network<Float>(sizes: [2, limit + 1, 1], activation: .relu, loss: .meanSquaredError).smallPath == nil)
+        #expect(try Network<Float>(sizes: [2, 3, limit + 1], activation: .relu, loss: .softmaxCrossEntropy).smallPath == nil)
+        let tooDeep = Array(repeating: 2, count: SmallNetworkPath<Float>.layerLimit + 2)
+        #expect(try Network<Float>(sizes: tooDeep, activation: .relu, loss: .meanSquaredError).smallPath == nil)
+        // Layer sequences other than Dense, g, Dense, …, Dense.
+        let first = Dense<Float>(inputSize: 2, outputSize: 3)
+        let second = Dense<Float>(inputSize: 3, outputSize: 1)
+        #expect(try Network<Float>(inputSize: 2, layers: [first, second], loss: .meanSquaredError).smallPath == nil)
+        #expect(try Network<Float>(inputSize: 2, layers: [first, ReLU(), Tanh(), second], loss: .meanSquaredError).smallPath == nil)
+        #expect(try Network<Float>(inputSize: 2, layers: [first, ReLU(), second, Sigmoid()], loss: .meanSquaredError).smallPath == nil)
+        #expect(try Network<Float>(inputSize: 2, layers: [ReLU(), first, ReLU()], loss: .meanSquaredError).smallPath == nil)
+        #expect(try Network<Float>(inputSize: 2, layers: [], loss: .meanSquaredError).smallPath == nil)
+        // The same parameters twice (one Dense used as two layers).
+        let square = Dense<Float>(inputSize: 3, outputSize: 3)
+        #expect(try Network<Float>(inputSize: 3, layers: [square, ReLU(), square], loss: .meanSquaredError).smallPath == nil)
+        // An activation the kernel does not know.
+        #expect(try Network<Float>(inputSize: 2, layers: [first, Doubling(), second], loss: .meanSquaredError).smallPath == nil)
+    }
+
+    @Test func aMismatchedWorkspaceFallsBackToTheGeneralPath() throws {
+        let network = try Self.network(sizes: [2, 3, 1], hiddenBias: false, activation: .relu, loss: .binaryCrossEntropy, seed: 6)
+        let other = try Network<Float>(sizes: [2, 4, 1], activation: .relu, loss: .binaryCrossEntropy)
+        let workspace = Workspace(network: other, batchSize: 4)
+        #expect(network.smallPath?.run(in: workspace, computeGradients: true) == nil)
+    }
+
+    /// A layer that reports itself as an activation but is not one of the four.
+    struct Doubling: Layer {
+        typealias Scalar = Float
+        var kind: LayerKind { .activation(function: .identity) }
+        var parameters: [Parameter<Float>] { [] }
+        func outputSize(inputSize: Int) throws(ShapeError) -> Int { inputSize }
+        func forward(_ input: Matrix<Float>, into output: inout Matrix<Float>) {
+            for index in input.storage.indices { output.storage[index] = 2 * input.storage[index] }
+        }
+        func backward(input: Matrix<Float>, output: Matrix<Float>, outputGradient: Matrix<Float>,
+                      inputGradient: inout Matrix<Float>, computeInputGradient: Bool) {
+            guard computeInputGradient else { return }
+            for index in outputGradient.storage.indices { inputGradient.storage[index] = 2 * outputGradient.storage[index] }
+        }
+    }
+}
