@@ -32,15 +32,28 @@ struct Evaluate: ParsableCommand {
         } catch {
             throw CommandFailure("\(source): \(error.description)")
         }
+        let matrix = network.loss.isClassification ? try ConfusionMatrix.from(network: network, dataset: dataset) : nil
         if json {
             var object: [String: Any] = ["loss": evaluation.loss, "examples": evaluation.count, "model": model, "data": source.description]
             if let accuracy = evaluation.accuracy { object["accuracy"] = accuracy }
+            if let matrix {
+                let report = ClassificationReport(matrix)
+                object["confusion_matrix"] = matrix.counts
+                object["precision"] = report.classes.map(\.precision)
+                object["recall"] = report.classes.map(\.recall)
+                object["f1"] = report.classes.map(\.f1Score)
+            }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
             var line = "loss \(Train.number(evaluation.loss))"
             if let accuracy = evaluation.accuracy { line += "  accuracy \(Train.percent(accuracy))" }
             print(line + "  (\(evaluation.count) examples)")
+            if let matrix {
+                print("\nconfusion matrix (rows: true class, columns: predicted)")
+                print(matrix.text(classNames: dataset.classNames))
+                print(ClassificationReport(matrix).text(classNames: dataset.classNames))
+            }
         }
     }
 }

@@ -60,6 +60,26 @@ import Testing
         #expect(la == lb)
     }
 
+    /// 1 and 2 threads give bitwise the same training: products split rows, never k.
+    /// Big enough products (784-64-10, batch 256) that the second thread is really used.
+    @Test func trainingIsIdenticalOnOneAndTwoThreads() throws {
+        var generator = SeededGenerator(seed: 3)
+        let inputs = Matrix<Float>(rows: 512, columns: 784, elements: (0..<512 * 784).map { _ in Float(generator.nextUnitDouble()) })
+        let targets = Matrix<Float>(rows: 512, columns: 1, elements: (0..<512).map { _ in Float(generator.nextIndex(below: 10)) })
+        let data = Dataset(inputs: inputs, targets: targets)
+        func run(threads: Int) throws -> [Matrix<Float>] {
+            let saved = Backend.current.threads
+            Backend.current.threads = threads
+            defer { Backend.current.threads = saved }
+            let network = try Network<Float>(sizes: [784, 64, 10], activation: .sigmoid, loss: .softmaxCrossEntropy, seed: 4)
+            let trainer = Trainer(network: network, optimizer: SGD(learningRate: 0.1, momentum: 0.9),
+                                  configuration: TrainingConfiguration(epochs: 0, batchSize: 256, seed: 5))
+            for _ in 0..<2 { _ = try trainer.trainEpoch(on: data) }
+            return network.parameters.map(\.parameter.value)
+        }
+        #expect(try run(threads: 1) == run(threads: 2))
+    }
+
     @Test func l2PenaltyAddsTwoLambdaW() throws {
         let network = try Seed002Tests.network()
         let data = Dataset(inputs: Seed002Tests.input(), targets: Seed002Tests.target())
