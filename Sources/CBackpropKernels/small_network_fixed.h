@@ -38,6 +38,8 @@ static SMALL_TARGET double FIXED_RUN(const bp_small_network *network, const floa
     VT x[W], y[W], delta[W], below[W];  // y: targets (k ≤ W columns, or 1)
     VT z[BP_SMALL_MAX_LAYERS][W], a[BP_SMALL_MAX_LAYERS][W];
     for (int u = 0; u < W; u++) x[u] = y[u] = delta[u] = (VT){0};
+    for (long l = 0; l < layers; l++)
+        for (int u = 0; u < W; u++) z[l][u] = a[l][u] = (VT){0};
 
     VI lane;
     for (int j = 0; j < LANES; j++) lane[j] = j;
@@ -50,11 +52,15 @@ static SMALL_TARGET double FIXED_RUN(const bp_small_network *network, const floa
         // Forward: Z⁽ˡ⁾ = A⁽ˡ⁻¹⁾·Wᵀ + b, A⁽ˡ⁾ = g(Z⁽ˡ⁾).
         SMALL(small_load_rows)(x, input, widths[0], start, valid);
         const VT *in = x;
+#if FIXED_LAYERS > 0
+#pragma clang loop unroll(full)
+#endif
         for (long l = 0; l < layers; l++) {
             const float *weight = padded + l * (W * W + W), *bias = weight + W * W;
             const long outputs = widths[l + 1];
             VT *zl = z[l];
             for (int u = 0; u < W; u++) {
+                if (u >= outputs) break;
                 VT sum = (VT){0};
                 for (int i = 0; i < W; i++) sum += in[i] * weight[u * W + i];
                 zl[u] = sum + bias[u];
@@ -80,10 +86,15 @@ static SMALL_TARGET double FIXED_RUN(const bp_small_network *network, const floa
 
         // Backward: BP3/BP4 into the accumulators, BP2 to the layer below.
         VT *d = delta, *next = below;
+#if FIXED_LAYERS > 0
+#pragma clang loop unroll(full)
+#endif
         for (long l = layers - 1; l >= 0; l--) {
             const VT *activation = l == 0 ? x : a[l - 1];
             VT *weightSum = sums + l * (W * W + W), *biasSum = weightSum + W * W;
+            const long outputs = widths[l + 1];
             for (int j = 0; j < W; j++) {
+                if (j >= outputs) break;
                 const VT dj = d[j];
                 for (int i = 0; i < W; i++) weightSum[j * W + i] += dj * activation[i];
                 biasSum[j] += dj;
@@ -93,10 +104,12 @@ static SMALL_TARGET double FIXED_RUN(const bp_small_network *network, const floa
             const long inputs = widths[l];
             for (int i = 0; i < W; i++) {
                 VT sum = (VT){0};
-                for (int j = 0; j < W; j++) sum += d[j] * weight[j * W + i];
-                next[i] = i < inputs ? sum : (VT){0};
+                if (i < inputs)
+                    for (int j = 0; j < W; j++) sum += d[j] * weight[j * W + i];
+                next[i] = sum;
             }
-            SMALL(small_activation_backward)(network->activations[l - 1], z[l - 1], a[l - 1], next, inputs, mask);
+            // Padded entries are 0 and stay 0 through g′ (0·g′ with g′ finite: padded A is 0).
+            SMALL(small_activation_backward)(network->activations[l - 1], z[l - 1], a[l - 1], next, W, mask);
             VT *swap = d; d = next; next = swap;
         }
     }

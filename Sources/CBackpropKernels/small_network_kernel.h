@@ -181,7 +181,7 @@ static inline SMALL_ALWAYS_INLINE SMALL_TARGET void SMALL(small_activation_backw
         _r;                                                                                  \
     })
 
-#define SMALL_TRANSPOSE_CASES(CASE) CASE(2) CASE(3) CASE(4) CASE(5) CASE(6) CASE(7) CASE(8)
+#define SMALL_TRANSPOSE_CASES(CASE) CASE(2) CASE(3) CASE(4)
 
 static inline SMALL_ALWAYS_INLINE SMALL_TARGET void SMALL(small_store_block)(float *row, const VT *v, long width) {
 #define SMALL_STORE_VECTOR(W, m)                                                             \

@@ -56,9 +56,12 @@ import Testing
         }
     }
 
-    /// (sizes, hidden bias): seed 001's 2-3-1 without hidden bias, seed 002's 3-2-2, a deeper
-    /// 4-8-8-3 (the width-8 kernel) and a 5-12-3 (the general kernel).
-    static let shapes: [([Int], Bool)] = [([2, 3, 1], false), ([3, 2, 2], true), ([4, 8, 8, 3], true), ([5, 12, 3], true)]
+    /// (sizes, hidden bias), one per kernel: seed 001's 2-3-1 without hidden bias and seed
+    /// 002's 3-2-2 (width 4, two layers), 3-4-2-2 and a single layer 4-3 (width 4, any depth),
+    /// 4-8-8-3 (width 8) and 5-12-3 (the general kernel).
+    static let shapes: [([Int], Bool)] = [
+        ([2, 3, 1], false), ([3, 2, 2], true), ([3, 4, 2, 2], true), ([4, 3], true), ([4, 8, 8, 3], true), ([5, 12, 3], true),
+    ]
     /// Sizes that are and are not multiples of 4, 8 and 16 lanes.
     static let batchSizes = [1, 7, 16, 200]
 
