@@ -13,8 +13,13 @@
 # The C kernels are compiled with clang -fsanitize=address; zlib comes from the system (-lz).
 # Each target is then compiled and linked against that object with libFuzzer's main.
 #
-# Findings (crash-*, oom-*, timeout-*) are written to .build-fuzz/libfuzzer/findings/TARGET;
-# new corpus entries go to .build-fuzz/libfuzzer/corpus/TARGET, never into the seeds.
+# A finding is a trap, a sanitizer report, an allocation over 2 GiB, an input taking over 10 s,
+# or a broken promise checked by the target: every thrown error's description must be one
+# line naming the file (BACKPROP_FUZZ_LENIENT_MESSAGES=1 skips that check, to go on looking
+# for traps in a reader whose messages are known to break it). Findings (crash-*, oom-*,
+# timeout-*) are written to .build-fuzz/libfuzzer/findings/TARGET; new corpus entries go to
+# .build-fuzz/libfuzzer/corpus/TARGET, never into the seeds (Fuzz/make-seeds.py writes those).
+# Fuzz/dictionaries/TARGET.dict, where present, gives libFuzzer the format's tokens.
 # The library is built from a commit (git archive; FUZZ_REV, default HEAD), so that files
 # being edited in the working tree cannot break the build; FUZZ_REV=worktree builds the
 # working tree as it is.
@@ -89,13 +94,15 @@ run() {
     [[ -x "$binary" ]] || { echo "no $binary; run: scripts/fuzz.sh build" >&2; exit 1; }
     local corpus="$out/corpus/$target" findings="$out/findings/$target"
     mkdir -p "$corpus" "$findings"
+    local dictionary=()
+    [[ -f "$root/Fuzz/dictionaries/$target.dict" ]] && dictionary=(-dict="$root/Fuzz/dictionaries/$target.dict")
     # Swift's runtime keeps metadata caches for the life of the process, which
     # LeakSanitizer would report after every run: leaks are not what these targets look for.
     # Swift's own crash backtracer reads memory that AddressSanitizer then reports; libFuzzer
     # prints the stack itself.
     ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-enable=no}" "$binary" \
         -max_total_time="$seconds" -rss_limit_mb=2048 -max_len="$(max_len "$target")" \
-        -timeout=10 -print_final_stats=1 -artifact_prefix="$findings/" \
+        -timeout=10 -print_final_stats=1 -artifact_prefix="$findings/" "${dictionary[@]}" \
         ${FUZZ_ARGS:-} "$corpus" "$root/Fuzz/corpus/$target"
 }
 
@@ -104,7 +111,9 @@ case "${1:-}" in
     run) [[ $# -eq 3 ]] || { echo "usage: $0 run TARGET SECONDS" >&2; exit 2; }; run "$2" "$3" ;;
     all)
         [[ $# -eq 2 ]] || { echo "usage: $0 all SECONDS" >&2; exit 2; }
-        for target in "${targets[@]}"; do run "$target" "$2"; done ;;
+        failed=()
+        for target in "${targets[@]}"; do run "$target" "$2" || failed+=("$target"); done
+        [[ ${#failed[@]} -eq 0 ]] || { echo "findings in: ${failed[*]}" >&2; exit 1; } ;;
     list) printf '%s\n' "${targets[@]}" ;;
     *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -29,7 +29,9 @@ enum FuzzInput {
             !description.utf8.contains(0x0A) && !description.utf8.contains(0x0D),
             "error description is more than one line: \(description.debugDescription)")
         if let source {
-            require(description.hasPrefix(source), "error description does not name \(source): \(description.debugDescription)")
+            require(
+                description.hasPrefix(source),
+                "error description does not name \(source): \(description.debugDescription)")
         }
     }
 

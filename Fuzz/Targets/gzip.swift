@@ -1,7 +1,8 @@
 @testable import Backprop
 
-/// Gzip.decompress on raw bytes under a 16 MiB cap, and the prefix decompression the IDX
-/// reader uses: every input must decompress or throw a one-line error naming the source, never past the cap.
+/// Gzip.decompress on raw bytes under a 16 MiB cap, and the prefix decompression the IDX reader
+/// uses: every input must decompress or throw a one-line error naming the source, never past
+/// the cap.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = FuzzInput.bytes(data, size)

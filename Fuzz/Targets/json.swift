@@ -1,7 +1,8 @@
 @testable import Backprop
 
-/// JSONValue.parse on raw bytes: every input must parse or throw a one-line error, and a parsed value must
-/// serialize to text that parses back to it (non-finite numbers excepted: they become null).
+/// JSONValue.parse on raw bytes: every input must parse or throw a one-line error, and a parsed
+/// value must serialize to text that parses back to it (non-finite numbers excepted: they
+/// become null).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = FuzzInput.bytes(data, size)

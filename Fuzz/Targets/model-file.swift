@@ -1,8 +1,8 @@
 @testable import Backprop
 
 /// ModelFile.load (architecture from metadata) and ModelFile.initialNetwork (shape from the
-/// tensors) through a file: every input must load or throw a one-line error naming the file, and a loaded network's
-/// parameters must all be finite.
+/// tensors) through a file: every input must load or throw a one-line error naming the file,
+/// and a loaded network's parameters must all be finite.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     FuzzInput.write(data, size, to: path)

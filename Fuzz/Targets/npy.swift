@@ -1,8 +1,7 @@
 @testable import Backprop
 
-/// NPYFile.decode on raw bytes: every input must decode or throw a one-line error naming
-/// the file, and a decoded array must
-/// hold its shape's element count, all finite.
+/// NPYFile.decode on raw bytes: every input must decode or throw a one-line error naming the
+/// file, and a decoded array must hold its shape's element count, all finite.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = FuzzInput.bytes(data, size)

@@ -1,8 +1,8 @@
 @testable import Backprop
 
 /// SafeTensors.parse on raw bytes: every input must parse or throw a one-line error naming the
-/// file, and a parsed file must
-/// hold exactly the bytes its tensors' shapes claim and survive a serialize/parse round trip.
+/// file, and a parsed file must hold exactly the bytes its tensors' shapes claim and survive a
+/// serialize/parse round trip.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = FuzzInput.bytes(data, size)
@@ -14,7 +14,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         return 0
     }
     for tensor in file.tensors {
-        FuzzInput.require(tensor.dtype.byteCount(shape: tensor.shape) == tensor.data.count, "tensor \(tensor.name): size disagrees with shape")
+        FuzzInput.require(
+            tensor.dtype.byteCount(shape: tensor.shape) == tensor.data.count,
+            "tensor \(tensor.name): size disagrees with shape")
         _ = try? tensor.floats()
         _ = try? tensor.doubles()
     }
