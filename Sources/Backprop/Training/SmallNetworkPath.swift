@@ -113,7 +113,9 @@ final class SmallNetworkPath<Scalar: NetworkScalar> {
     /// general path, which reports the mismatch).
     ///
     /// Each buffer's size is checked where its pointer is taken (`bind`), so the step reads
-    /// every class property once: a dozen exclusivity checks in all.
+    /// every class property once; buffers the kernel only reads are copied out (a retain)
+    /// instead of being held in a long access, which leaves five tracked accesses for
+    /// seed 001's network (two workspace arrays, three parameter gradients).
     @_specialize(where Scalar == Float)
     func run(in workspace: Workspace<Scalar>, computeGradients: Bool) -> Double? {
         guard Scalar.self == Float.self else { return nil }
@@ -121,10 +123,11 @@ final class SmallNetworkPath<Scalar: NetworkScalar> {
         let inputSize = template.widths.0
         let outputSize = denseLayers[denseLayers.count - 1].outputSize
         let last = denseLayers.count * 2 - 2
-        return workspace.input.storage.withUnsafeBufferPointer { input -> Double? in
+        let inputs = workspace.input.storage, targetValues = workspace.targets.storage
+        return inputs.withUnsafeBufferPointer { input -> Double? in
             let rows = input.count / inputSize
             guard rows * inputSize == input.count else { return nil }
-            return workspace.targets.storage.withUnsafeBufferPointer { targets -> Double? in
+            return targetValues.withUnsafeBufferPointer { targets -> Double? in
                 var network = template
                 if targets.count != rows * outputSize {
                     guard network.loss == BP_SMALL_SOFTMAX_CLASS_INDEX, targets.count == rows else { return nil }
@@ -136,7 +139,7 @@ final class SmallNetworkPath<Scalar: NetworkScalar> {
                         guard outputs.count == last + 1, gradients.count == last + 1 else { return nil }
                         return gradients[last].storage.withUnsafeMutableBufferPointer { delta -> Double? in
                             guard delta.count == rows * outputSize else { return nil }
-                            return bind(slot: 0, rows: rows, &network, outputs) { network in
+                            return bind(layer: 0, rows: rows, &network, outputs) { network in
                                 var loss = 0.0
                                 let status = bp_small_network_run(
                                     &network, Self.floats(input.baseAddress), Self.floats(targets.baseAddress),
@@ -150,57 +153,53 @@ final class SmallNetworkPath<Scalar: NetworkScalar> {
         }
     }
 
-    /// Fills the pointers of `network` one buffer at a time, each inside its own
-    /// `withUnsafe…BufferPointer` and after checking its size, then calls `body`. Slot s is
-    /// buffer s % 6 of dense layer s / 6: weight, weight gradient, bias, bias gradient, Z, A.
+    /// Fills the pointers of dense layer `index` and of every layer after it, each inside its
+    /// own `withUnsafe…BufferPointer` and after checking its size, then calls `body`.
     private func bind(
-        slot: Int, rows: Int, _ network: inout bp_small_network,
+        layer index: Int, rows: Int, _ network: inout bp_small_network,
         _ outputs: UnsafeMutableBufferPointer<Matrix<Scalar>>,
         _ body: (inout bp_small_network) -> Double?
     ) -> Double? {
-        let index = slot / 6
         guard index < denseLayers.count else { return body(&network) }
         let layer = denseLayers[index]
         let weightCount = layer.outputSize * layer.inputSize
         let outputCount = rows * layer.outputSize
-        switch slot % 6 {
-        case 0:
-            return layer.weight.value.storage.withUnsafeBufferPointer { weight in
-                guard weight.count == weightCount else { return nil }
-                Self.setElement(of: &network.weights, at: index, to: Self.floats(weight.baseAddress))
-                return bind(slot: slot + 1, rows: rows, &network, outputs, body)
-            }
-        case 1:
-            return layer.weight.gradient.storage.withUnsafeMutableBufferPointer { gradient in
-                guard gradient.count == weightCount else { return nil }
-                Self.setElement(of: &network.weight_gradients, at: index, to: Self.floats(gradient.baseAddress))
-                return bind(slot: slot + 1, rows: rows, &network, outputs, body)
-            }
-        case 2:
-            guard let bias = layer.bias else { return bind(slot: slot + 2, rows: rows, &network, outputs, body) }
-            return bias.value.storage.withUnsafeBufferPointer { value in
-                guard value.count == layer.outputSize else { return nil }
-                Self.setElement(of: &network.biases, at: index, to: Self.floats(value.baseAddress))
-                return bind(slot: slot + 1, rows: rows, &network, outputs, body)
-            }
-        case 3:
-            return layer.bias!.gradient.storage.withUnsafeMutableBufferPointer { gradient in
-                guard gradient.count == layer.outputSize else { return nil }
-                Self.setElement(of: &network.bias_gradients, at: index, to: Self.floats(gradient.baseAddress))
-                return bind(slot: slot + 1, rows: rows, &network, outputs, body)
-            }
-        case 4:
-            return outputs[2 * index].storage.withUnsafeMutableBufferPointer { z in
-                guard z.count == outputCount else { return nil }
-                Self.setElement(of: &network.preactivations, at: index, to: Self.floats(z.baseAddress))
-                return bind(slot: slot + 1, rows: rows, &network, outputs, body)
-            }
-        default:
-            guard index < denseLayers.count - 1 else { return bind(slot: slot + 1, rows: rows, &network, outputs, body) }
-            return outputs[2 * index + 1].storage.withUnsafeMutableBufferPointer { a in
-                guard a.count == outputCount else { return nil }
-                Self.setElement(of: &network.activation_outputs, at: index, to: Self.floats(a.baseAddress))
-                return bind(slot: slot + 1, rows: rows, &network, outputs, body)
+        let isLast = index == denseLayers.count - 1
+        // Read-only buffers are read once into a local (a retain, no long exclusivity access).
+        let weightValues = layer.weight.value.storage
+        let biasValues = layer.bias?.value.storage
+        return weightValues.withUnsafeBufferPointer { weight -> Double? in
+            guard weight.count == weightCount else { return nil }
+            Self.setElement(of: &network.weights, at: index, to: Self.floats(weight.baseAddress))
+            return layer.weight.gradient.storage.withUnsafeMutableBufferPointer { weightGradient -> Double? in
+                guard weightGradient.count == weightCount else { return nil }
+                Self.setElement(of: &network.weight_gradients, at: index, to: Self.floats(weightGradient.baseAddress))
+                return outputs[2 * index].storage.withUnsafeMutableBufferPointer { z -> Double? in
+                    guard z.count == outputCount else { return nil }
+                    Self.setElement(of: &network.preactivations, at: index, to: Self.floats(z.baseAddress))
+                    // The activation's output (every dense layer but the last), then the bias.
+                    func withActivation() -> Double? {
+                        guard !isLast else { return withBias() }
+                        return outputs[2 * index + 1].storage.withUnsafeMutableBufferPointer { a -> Double? in
+                            guard a.count == outputCount else { return nil }
+                            Self.setElement(of: &network.activation_outputs, at: index, to: Self.floats(a.baseAddress))
+                            return withBias()
+                        }
+                    }
+                    func withBias() -> Double? {
+                        guard let bias = layer.bias, let biasValues else { return bind(layer: index + 1, rows: rows, &network, outputs, body) }
+                        return biasValues.withUnsafeBufferPointer { value -> Double? in
+                            guard value.count == layer.outputSize else { return nil }
+                            Self.setElement(of: &network.biases, at: index, to: Self.floats(value.baseAddress))
+                            return bias.gradient.storage.withUnsafeMutableBufferPointer { biasGradient -> Double? in
+                                guard biasGradient.count == layer.outputSize else { return nil }
+                                Self.setElement(of: &network.bias_gradients, at: index, to: Self.floats(biasGradient.baseAddress))
+                                return bind(layer: index + 1, rows: rows, &network, outputs, body)
+                            }
+                        }
+                    }
+                    return withActivation()
+                }
             }
         }
     }
