@@ -4,6 +4,8 @@
 //   SMALL_TARGET   the function attribute selecting the instruction set (may be empty)
 //   VT, VI, VD     LANES floats, LANES ints and LANES doubles as vector-extension types
 //   LANES          examples per vector
+//   SMALL_WITH_GENERIC, SMALL_WITH_FIXED_4, SMALL_WITH_FIXED_8
+//                  which kernels to instantiate (1 or 0)
 //
 // Every vector holds one value (a unit's Z, A or δ, or a target) for LANES consecutive
 // examples; weights are broadcast. A block of LANES examples goes forward through every layer,
@@ -77,9 +79,9 @@ static inline SMALL_ALWAYS_INLINE SMALL_TARGET VT SMALL(small_log)(VT x) {
     return SMALL(small_select)(special, x, result);
 }
 
-// ln(1 + t) for t ∈ [0, 1], as SigmoidBinaryCrossEntropy.logOnePlus: 2·atanh(t/(2 + t)).
-static inline SMALL_ALWAYS_INLINE SMALL_TARGET VT SMALL(small_log_one_plus)(VT t) {
-    VT s = t / (2.0f + t);
+// ln(1 + t) for t ∈ [0, 1], as SigmoidBinaryCrossEntropy.logOnePlus: 2·atanh(s) with
+// s = t/(2 + t), given s.
+static inline SMALL_ALWAYS_INLINE SMALL_TARGET VT SMALL(small_log_one_plus)(VT s) {
     VT s2 = s * s;
     VT sum = (VT){0} + (1.0f / 15);
     sum = sum * s2 + (1.0f / 13);
@@ -297,16 +299,19 @@ static inline SMALL_ALWAYS_INLINE SMALL_TARGET void SMALL(small_loss)(int loss, 
     }
     case BP_SMALL_BINARY_CROSS_ENTROPY: {
         // t = e^−|z|, L = max(z, 0) − z·y + ln(1 + t), σ(z) = (z ≥ 0 ? 1 : t)/(1 + t),
-        // δ = (σ(z) − y)/(n·k).
+        // δ = (σ(z) − y)/(n·k). One division serves both quotients: with
+        // q = 1/((1 + t)(2 + t)), t/(2 + t) = t(1 + t)·q and 1/(1 + t) = (2 + t)·q.
         const float inverseCount = 1.0f / (float)(rows * k);
         const VI signMask = (VI){0} + (int)0x80000000;
         for (long j = 0; j < k; j++) {
             VT logit = z[j];
             VT t = SMALL(small_exp)((VT)((VI)logit | signMask));
+            VT onePlus = 1.0f + t, twoPlus = 2.0f + t;
+            VT q = 1.0f / (onePlus * twoPlus);
             VT positivePart = SMALL(small_keep)(logit > 0.0f, logit);
-            VT lossValue = positivePart - logit * y[j] + SMALL(small_log_one_plus)(t);
+            VT lossValue = positivePart - logit * y[j] + SMALL(small_log_one_plus)(t * onePlus * q);
             *total += __builtin_convertvector(SMALL(small_keep)(mask, lossValue), VD);
-            VT probability = SMALL(small_select)(logit >= 0.0f, (VT){0} + 1.0f, t) / (1.0f + t);
+            VT probability = SMALL(small_select)(logit >= 0.0f, (VT){0} + 1.0f, t) * (twoPlus * q);
             delta[j] = SMALL(small_keep)(mask, (probability - y[j]) * inverseCount);
         }
         break;
@@ -345,6 +350,7 @@ static inline SMALL_ALWAYS_INLINE SMALL_TARGET void SMALL(small_loss)(int loss, 
     }
 }
 
+#if SMALL_WITH_GENERIC
 static SMALL_TARGET double SMALL(small_run)(const bp_small_network *network, const float *input,
                                             const float *targets, long rows, float *outputGradient,
                                             int computeGradients, VT *scratch) {
@@ -442,6 +448,9 @@ static SMALL_TARGET double SMALL(small_run)(const bp_small_network *network, con
     return loss == BP_SMALL_BINARY_CROSS_ENTROPY ? sum / (double)(rows * k) : sum / (double)rows;
 }
 
+#endif
+
+#if SMALL_WITH_FIXED_4
 #define FIXED_WIDTH 4
 #define FIXED_LAYERS 2
 #include "small_network_fixed.h"
@@ -450,11 +459,14 @@ static SMALL_TARGET double SMALL(small_run)(const bp_small_network *network, con
 #include "small_network_fixed.h"
 #undef FIXED_LAYERS
 #undef FIXED_WIDTH
+#endif
+#if SMALL_WITH_FIXED_8
 #define FIXED_WIDTH 8
 #define FIXED_LAYERS 0
 #include "small_network_fixed.h"
 #undef FIXED_LAYERS
 #undef FIXED_WIDTH
+#endif
 
 #undef SMALL_TRANSPOSE_CASES
 #undef SMALL_CHAIN
