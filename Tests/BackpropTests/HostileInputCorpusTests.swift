@@ -356,12 +356,10 @@ private func hostileFiles() throws -> [HostileFile] {
         }
     }
 
-    // MARK: - Known bugs
+    // MARK: - Regressions found by fuzzing
     //
-    // Each test below reads a file that the readers mishandle today. The expectation states
-    // the correct behaviour; `withKnownIssue` records its failure as known, so the suite
-    // stays green, and turns into a failure ("known issue was not recorded") once the bug
-    // is fixed, so that the wrapper is removed and the test becomes a plain regression test.
+    // Each test below reads a file the readers once mishandled (found by the fuzz targets or
+    // by hand), and states the correct behaviour.
 
     /// NPYHeaderParser quotes header text in its messages as is: a carriage return or line
     /// feed inside the header dict breaks the one-line rule. Found by the npy fuzz target.
@@ -369,9 +367,7 @@ private func hostileFiles() throws -> [HostileFile] {
         let bytes = npy("{'de\r\nscr': '<f4', 'fortran_order': False, 'shape': (1,), }", payload: littleEndian([1] as [Float]))
         let (error, path, _) = try readHostile(.npy, bytes, named: "carriage-return.npy")
         let thrown = try #require(error)
-        withKnownIssue("NPY header messages quote raw header bytes, including CR and LF") {
-            #expect(isOneLineNaming(String(describing: thrown), path), "\(String(describing: thrown).debugDescription)")
-        }
+        #expect(isOneLineNaming(String(describing: thrown), path), "\(String(describing: thrown).debugDescription)")
     }
 
     /// CS229CSV quotes a malformed field as is: a carriage return inside a row (not at its
@@ -379,9 +375,7 @@ private func hostileFiles() throws -> [HostileFile] {
     @Test func cs229FieldTextInMessagesStaysOneLine() throws {
         let (error, path, _) = try readHostile(.cs229Images, Array("1,2\n3,4\r5\n".utf8), named: "carriage-return.csv")
         let thrown = try #require(error)
-        withKnownIssue("CS229 CSV messages quote raw field bytes, including CR") {
-            #expect(isOneLineNaming(String(describing: thrown), path), "\(String(describing: thrown).debugDescription)")
-        }
+        #expect(isOneLineNaming(String(describing: thrown), path), "\(String(describing: thrown).debugDescription)")
     }
 
     /// CSVReader splits lines on the Character "\n", and Swift reads "\r\n" as one
@@ -390,9 +384,7 @@ private func hostileFiles() throws -> [HostileFile] {
     @Test func csvReaderFieldTextInMessagesStaysOneLine() throws {
         let (error, path, _) = try readHostile(.csv, Array("1,2\nx\r\ny,3\n".utf8), named: "crlf.csv")
         let thrown = try #require(error)
-        withKnownIssue("CSVReader messages quote fields that hold CR LF") {
-            #expect(isOneLineNaming(String(describing: thrown), path), "\(String(describing: thrown).debugDescription)")
-        }
+        #expect(isOneLineNaming(String(describing: thrown), path), "\(String(describing: thrown).debugDescription)")
     }
 
     /// The same cause: a CRLF file is read as a single header line and then has "no data
@@ -401,11 +393,9 @@ private func hostileFiles() throws -> [HostileFile] {
         try TemporaryDirectory.with { directory in
             let unix = try CSVReader.read(path: directory.write("x,y\n1,2\n3,4\n", to: "lf.csv"))
             #expect(unix.rows == [[1, 2], [3, 4]])
-            withKnownIssue("CSVReader does not split \\r\\n lines") {
-                let windows = try CSVReader.read(path: directory.write("x,y\r\n1,2\r\n3,4\r\n", to: "crlf.csv"))
-                #expect(windows.header == ["x", "y"])
-                #expect(windows.rows == [[1, 2], [3, 4]])
-            }
+            let windows = try CSVReader.read(path: directory.write("x,y\r\n1,2\r\n3,4\r\n", to: "crlf.csv"))
+            #expect(windows.header == ["x", "y"])
+            #expect(windows.rows == [[1, 2], [3, 4]])
         }
     }
 
@@ -415,9 +405,7 @@ private func hostileFiles() throws -> [HostileFile] {
         let header = #"{"__metadata__":{"backprop.architecture":"{\"inputSize\":2,\"layers\":[{\"dense\":{\"inputs\":2,\"outputs\":1,\"bias\":false}}],\"loss\":\"mse\"}"},"0.weight":{"dtype":"I32","shape":[1,2],"data_offsets":[0,8]}}"#
         let (error, path, _) = try readHostile(.modelFile, rawSafeTensors(header: header, data: [UInt8](repeating: 0, count: 8)), named: "int32-weights.safetensors")
         let thrown = try #require(error)
-        withKnownIssue("ModelFile.assign rethrows SafeTensorsError.unsupportedConversion without the path") {
-            #expect(isOneLineNaming(String(describing: thrown), path), "\(String(describing: thrown).debugDescription)")
-        }
+        #expect(isOneLineNaming(String(describing: thrown), path), "\(String(describing: thrown).debugDescription)")
     }
 
     /// A layer of width 0 lets a few hundred bytes describe a network 2^40 wide with
@@ -431,9 +419,7 @@ private func hostileFiles() throws -> [HostileFile] {
             [SafeTensor(name: "0.weight", shape: [0, wide], floats: []), SafeTensor(name: "1.weight", shape: [wide, 0], floats: [])])
         let (error, path, duration) = try readHostile(.modelFile, bytes, named: "zero-width.safetensors")
         #expect(duration < .seconds(1))
-        withKnownIssue("ModelFile.load accepts dense layers with 0 inputs or outputs") {
-            let thrown = try #require(error)
-            #expect(isOneLineNaming(String(describing: thrown), path))
-        }
+        let thrown = try #require(error)
+        #expect(isOneLineNaming(String(describing: thrown), path))
     }
 }

@@ -6,6 +6,7 @@ public enum CSVReader {
     /// Errors name the file and the 1-based line.
     public struct Error: Swift.Error, CustomStringConvertible, Equatable {
         public var description: String
+        init(description: String) { self.description = description.escapingControlCharacters }
     }
 
     /// Every data row as numbers, with the header (if any) returned separately.
@@ -22,8 +23,8 @@ public enum CSVReader {
         var header: [String]?
         var rows: [[Double]] = []
         var width: Int?
-        for (lineIndex, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+        // Character.isNewline covers "\n", "\r" and "\r\n" (one Character in Swift).
+        for (lineIndex, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             let numbers = fields.map { Double($0) }

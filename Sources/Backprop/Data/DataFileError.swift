@@ -59,7 +59,8 @@ public struct DataFileError: Error, Equatable, Sendable, CustomStringConvertible
     }
 
     public var description: String {
-        if let row { return "\(path): row \(row): \(message)" }
-        return "\(path): \(message)"
+        let text = message.escapingControlCharacters
+        if let row { return "\(path): row \(row): \(text)" }
+        return "\(path): \(text)"
     }
 }

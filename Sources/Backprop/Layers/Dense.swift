@@ -41,6 +41,9 @@ public struct Dense<Scalar: NetworkScalar>: Layer {
     }
 
     public func outputSize(inputSize: Int) throws(ShapeError) -> Int {
+        guard self.inputSize > 0, outputSize > 0 else {
+            throw ShapeError("\(kind): a dense layer needs at least one input and one output")
+        }
         guard inputSize == self.inputSize else {
             throw ShapeError("\(kind): expected \(self.inputSize) inputs per example, got \(inputSize)")
         }

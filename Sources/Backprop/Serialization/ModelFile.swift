@@ -26,7 +26,7 @@ public enum ModelFile {
     /// A model file that cannot be read or does not fit.
     public struct Error: Swift.Error, CustomStringConvertible, Equatable {
         public var description: String
-        public init(_ description: String) { self.description = description }
+        public init(_ description: String) { self.description = description.escapingControlCharacters }
     }
 
     /// Writes `network` to `path` atomically (temporary file, fsync, rename), as F32, or
@@ -83,6 +83,9 @@ public enum ModelFile {
         var width = architecture.inputSize
         for (index, kind) in architecture.layers.enumerated() {
             guard case .dense(let inputs, let outputs, let bias) = kind else { continue }
+            guard inputs > 0, outputs > 0 else {
+                throw Error("\(path): architecture metadata is inconsistent: layer \(index) has \(inputs) inputs and \(outputs) outputs (at least one of each is needed)")
+            }
             guard inputs == width else {
                 throw Error("\(path): architecture metadata is inconsistent: layer \(index) takes \(inputs) inputs after a layer of width \(width)")
             }
@@ -139,6 +142,9 @@ public enum ModelFile {
                 throw Error("\(path): \(index).weight has shape \(weight.shape), expected [outputs, inputs]")
             }
             let (outputs, inputs) = (weight.shape[0], weight.shape[1])
+            guard outputs > 0, inputs > 0 else {
+                throw Error("\(path): \(index).weight has shape \(weight.shape); a dense layer needs at least one input and one output")
+            }
             if position == 0 { sizes.append(inputs) }
             guard inputs == sizes.last else {
                 throw Error("\(path): \(index).weight takes \(inputs) inputs but the layer before it has \(sizes.last!) outputs")
@@ -173,7 +179,12 @@ public enum ModelFile {
             guard tensor.shape == expectedShape else {
                 throw Error("\(path): \(name) has shape \(tensor.shape), expected \(expectedShape)")
             }
-            let values: [Scalar] = try tensor.values()
+            let values: [Scalar]
+            do {
+                values = try tensor.values()
+            } catch {
+                throw Error("\(path): \(name): \(error.problem)")
+            }
             if let bad = values.firstIndex(where: { !$0.isFinite }) {
                 throw Error("\(path): \(name) element \(bad) is \(values[bad]), not a finite number")
             }
