@@ -1,6 +1,6 @@
 // One instruction-set copy of the small-network step; included by small_network.c once per
 // level with these macros defined:
-//   SMALL_SUFFIX   name suffix (avx512, avx2, portable)
+//   SMALL_SUFFIX   name suffix (avx512_pair, avx512, avx2, portable)
 //   SMALL_TARGET   the function attribute selecting the instruction set (may be empty)
 //   VT, VI, VD     LANES floats, LANES ints and LANES doubles as vector-extension types
 //   LANES          examples per vector
@@ -156,7 +156,8 @@ static inline SMALL_ALWAYS_INLINE SMALL_TARGET void SMALL(small_activation_backw
     }
 }
 
-// A full block's rows ↔ lanes for widths up to 8, in registers: element k of the block's
+// A full block's rows ↔ lanes for widths up to 4, in registers (wider rows, and the batch's
+// last, partial block, move one element at a time): element k of the block's
 // row-major run (row j = k / W, unit u = k % W) is lane j of unit vector u. Each output vector
 // is gathered by a chain of two-source shuffles with constant indices (SMALL_EACH_LANE comes
 // from small_network.c): the first takes sources 0 and 1, each further link one more source.
@@ -176,13 +177,10 @@ static inline SMALL_ALWAYS_INLINE SMALL_TARGET void SMALL(small_activation_backw
         VT _r = __builtin_shufflevector(v[0], v[(W) > 1 ? 1 : 0], SMALL_EACH_LANE(FIRST, W, (i) % (W))); \
         if ((W) > 2) _r = __builtin_shufflevector(_r, v[(W) > 2 ? 2 : 0], SMALL_EACH_LANE(NEXT, W, (i) % (W), 2)); \
         if ((W) > 3) _r = __builtin_shufflevector(_r, v[(W) > 3 ? 3 : 0], SMALL_EACH_LANE(NEXT, W, (i) % (W), 3)); \
-        if ((W) > 4) _r = __builtin_shufflevector(_r, v[(W) > 4 ? 4 : 0], SMALL_EACH_LANE(NEXT, W, (i) % (W), 4)); \
-        if ((W) > 5) _r = __builtin_shufflevector(_r, v[(W) > 5 ? 5 : 0], SMALL_EACH_LANE(NEXT, W, (i) % (W), 5)); \
-        if ((W) > 6) _r = __builtin_shufflevector(_r, v[(W) > 6 ? 6 : 0], SMALL_EACH_LANE(NEXT, W, (i) % (W), 6)); \
-        if ((W) > 7) _r = __builtin_shufflevector(_r, v[(W) > 7 ? 7 : 0], SMALL_EACH_LANE(NEXT, W, (i) % (W), 7)); \
         _r;                                                                                  \
     })
 
+// Widths with a shuffle transpose (SMALL_CHAIN links up to 4 sources).
 #define SMALL_TRANSPOSE_CASES(CASE) CASE(2) CASE(3) CASE(4)
 
 static inline SMALL_ALWAYS_INLINE SMALL_TARGET void SMALL(small_store_block)(float *row, const VT *v, long width) {
@@ -194,8 +192,7 @@ static inline SMALL_ALWAYS_INLINE SMALL_TARGET void SMALL(small_store_block)(flo
 #define SMALL_STORE_CASE(W)                                                                  \
     case W:                                                                                  \
         SMALL_STORE_VECTOR(W, 0) SMALL_STORE_VECTOR(W, 1) SMALL_STORE_VECTOR(W, 2)           \
-        SMALL_STORE_VECTOR(W, 3) SMALL_STORE_VECTOR(W, 4) SMALL_STORE_VECTOR(W, 5)           \
-        SMALL_STORE_VECTOR(W, 6) SMALL_STORE_VECTOR(W, 7)                                    \
+        SMALL_STORE_VECTOR(W, 3)                                                             \
         return;
     switch (width) {
     case 1:
@@ -220,8 +217,7 @@ static inline SMALL_ALWAYS_INLINE SMALL_TARGET void SMALL(small_load_block)(VT *
         VT in[W];                                                                            \
         memcpy(in, row, sizeof in);                                                          \
         SMALL_LOAD_VECTOR(W, 0) SMALL_LOAD_VECTOR(W, 1) SMALL_LOAD_VECTOR(W, 2)              \
-        SMALL_LOAD_VECTOR(W, 3) SMALL_LOAD_VECTOR(W, 4) SMALL_LOAD_VECTOR(W, 5)              \
-        SMALL_LOAD_VECTOR(W, 6) SMALL_LOAD_VECTOR(W, 7)                                      \
+        SMALL_LOAD_VECTOR(W, 3)                                                              \
         return;                                                                              \
     }
     switch (width) {

@@ -14,17 +14,21 @@ import CBackpropKernels
 ///
 /// **What the kernel does** (`bp_small_network_run`, CBackpropKernels/small_network.c): the
 /// batch is cut into blocks of one example per SIMD lane (16 with AVX-512, 8 with AVX2,
-/// 4 otherwise). Each block goes forward through every layer (Z⁽ˡ⁾ = A⁽ˡ⁻¹⁾·Wᵀ + b with the
+/// 4 otherwise; with AVX-512 and widths up to 4, 32: two registers per value, so two blocks'
+/// dependency chains interleave). Each block goes forward through every layer (Z⁽ˡ⁾ = A⁽ˡ⁻¹⁾·Wᵀ + b with the
 /// weights broadcast, A⁽ˡ⁾ = g(Z⁽ˡ⁾)), through the fused loss (BP1), and back: BP3/BP4 add
 /// δ and δ·a to per-lane accumulators, BP2 gives δ⁽ˡ⁻¹⁾ = (δ⁽ˡ⁾·W⁽ˡ⁾) ⊙ g′. After the last
 /// block each accumulator's lanes are summed in a fixed order, so the gradients are the same
 /// bit for bit from run to run and do not depend on the thread count (one thread always).
 /// The 1/n average sits in δ⁽ᴸ⁾, as in the losses. Lanes past the end of the batch are
-/// cleared before they reach an accumulator. Scratch is a per-thread buffer reused from step
-/// to step: a warm step allocates nothing.
+/// cleared before they reach an accumulator. When every width is at most 4 (or 8), the layers
+/// are computed over zero-padded 4 x 4 (8 x 8) weight tables with constant trip counts, so the
+/// loops unroll; padded units are held at exactly 0 and change no real value. Scratch is a
+/// per-thread buffer reused from step to step: a warm step allocates nothing.
 ///
 /// **Results** agree with the general path to `Float` rounding (different summation order;
-/// the softmax's exp and log are the vector polynomials of `VectorMath`). After a step:
+/// the softmax's exp and log are vector polynomials, `VectorMath`'s exp and a Cephes log,
+/// where the general path calls the C library). After a step, in `Workspace`'s terms:
 /// - J is returned as the loss defines it (BCE: mean over the n·k entries; softmax CE: mean
 ///   over rows; mean squared error: sum over outputs, mean over rows);
 /// - every `Parameter.gradient` holds ∂J/∂θ;
@@ -37,8 +41,8 @@ import CBackpropKernels
 final class SmallNetworkPath<Scalar: NetworkScalar> {
     /// The widest layer (inputs or outputs) the path accepts: 12 units.
     ///
-    /// Measured (AVX-512, one thread, tanh + mse, batches of 200 and 1000, µs per step, fused
-    /// vs general): 2-3-1 1.7 vs 7.1 and 5.7 vs 32; 4-8-8-3 8.7 vs 14.7 and 37 vs 69;
+    /// Measured before the 32-lane pairing of the 4-wide kernels (AVX-512, one thread, tanh +
+    /// mse, batches of 200 and 1000, µs per step, fused vs general): 2-3-1 1.7 vs 7.1 and 5.7 vs 32; 4-8-8-3 8.7 vs 14.7 and 37 vs 69;
     /// 12-12-12-1 15 vs 19 and 70 vs 90; 16-16-16-1 23 vs 20 and 107 vs 94; 32-32-32-1 72 vs
     /// 71 and 326 vs 330. Widths up to 8 run fully unrolled over zero-padded 4- or 8-wide
     /// tables; wider layers run loops whose per-lane accumulators go through memory, and from

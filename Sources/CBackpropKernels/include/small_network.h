@@ -7,6 +7,8 @@
 // last one's logits fed to a loss fused with its output activation. Every width is at most
 // BP_SMALL_MAX_WIDTH. One call runs forward, loss and (optionally) backward over a batch of
 // `rows` examples on the calling thread, one example per SIMD lane, without calling the GEMM.
+// Networks whose widths are all at most 4 or 8 run kernels unrolled over zero-padded weight
+// tables; wider ones (up to BP_SMALL_MAX_WIDTH) a kernel with loops.
 //
 // Layout (row-major, one example per row): input is rows x widths[0]; weights[l] is
 // widths[l+1] x widths[l] (PyTorch's nn.Linear), biases[l] has widths[l+1] values or is NULL;
