@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Backprop
 
@@ -61,6 +62,43 @@ import Testing
     /// θ = 0.9 − 0.01·0.9/√0.018 = 0.83291797…
     @Test func rmsProp() {
         expectClose(trajectory(RMSProp(learningRate: 0.01), steps: 2), [0.9000000099999991, 0.8329179752650593])
+    }
+
+    /// The vectorized Float kernel (split over two threads for large tensors) rounds exactly
+    /// like the rule written out in Swift, for Adam and AdamW, at every SIMD level.
+    @Test(arguments: [false, true])
+    func adamKernelMatchesTheRuleBitForBit(decoupled: Bool) {
+        let count = 70_001  // above the two-thread threshold, not a multiple of any vector width
+        var generator = SeededGenerator(seed: 12)
+        let start = (0..<count).map { _ in Float(generator.nextNormal()) }
+        let gradients = (0..<3).map { _ in (0..<count).map { _ in Float(generator.nextNormal()) } }
+        var adam = decoupled ? Adam.adamW(learningRate: 0.01, weightDecay: 0.1) : Adam(learningRate: 0.01, weightDecay: 0.05)
+        let parameter = Parameter<Float>(role: "weight", value: Matrix(rows: 1, columns: count, elements: start))
+        let saved = Backend.current.threads
+        Backend.current.threads = 2
+        defer { Backend.current.threads = saved }
+        for g in gradients {
+            parameter.gradient.storage = g
+            adam.step([("0.weight", parameter)])
+        }
+        // The rule, element by element, in Float (Swift never fuses multiply-adds).
+        var theta = start, m = [Float](repeating: 0, count: count), v = m
+        for (t, g) in gradients.enumerated() {
+            let step = Double(t + 1)
+            let stepSize = Float(0.01 / (1 - pow(0.9, step)))
+            let inverseRoot = 1 / Float((1 - pow(0.999, step)).squareRoot())
+            let coupled: Float = decoupled ? 0 : 0.05
+            let shrink: Float = decoupled ? Float(1 - 0.01 * 0.1) : 1
+            for i in 0..<count {
+                let gi = g[i] + coupled * theta[i]
+                let shrunk = theta[i] * shrink
+                m[i] = Float(0.9) * m[i] + (1 - Float(0.9)) * gi
+                v[i] = Float(0.999) * v[i] + (1 - Float(0.999)) * gi * gi
+                theta[i] = shrunk - stepSize * m[i] / (v[i].squareRoot() * inverseRoot + Float(1e-8))
+            }
+        }
+        #expect(parameter.value.storage == theta)
+        #expect(parameter.optimizerSlots[0].storage == m && parameter.optimizerSlots[1].storage == v)
     }
 
     /// Float parameters take the same path in single precision.

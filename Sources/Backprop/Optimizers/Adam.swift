@@ -1,3 +1,5 @@
+import CBackpropKernels
+
 /// Adam and AdamW with PyTorch's update rules (`torch.optim.Adam` / `torch.optim.AdamW`).
 ///
 /// At step t, with g = ∂J/∂θ:
@@ -50,16 +52,34 @@ public struct Adam: Optimizer, Codable, Equatable {
         let eps = Scalar(epsilon)
         let coupledDecay = decoupledWeightDecay ? 0 : Scalar(weightDecay)
         let shrink = decoupledWeightDecay ? Scalar(1 - learningRate * weightDecay) : 1
+        let constants = bp_adam_constants(
+            beta1: Float(b1), beta2: Float(b2), oneMinusBeta1: Float(oneMinusB1), oneMinusBeta2: Float(oneMinusB2),
+            coupledDecay: Float(coupledDecay), shrink: Float(shrink), stepSize: Float(stepSize),
+            inverseRoot: Float(inverseRoot), epsilon: Float(eps))
         forEachParameter(parameters, slots: 2) { theta, gradient, slots, count, _ in
             slots[0].storage.withUnsafeMutableBufferPointer { m in
                 slots[1].storage.withUnsafeMutableBufferPointer { v in
+                    if Scalar.self == Float.self {
+                        // The same update, vectorized in C with the same rounding.
+                        theta.withMemoryRebound(to: Float.self, capacity: count) { theta in
+                            gradient.withMemoryRebound(to: Float.self, capacity: count) { gradient in
+                                m.withMemoryRebound(to: Float.self) { m in
+                                    v.withMemoryRebound(to: Float.self) { v in
+                                        AdamKernelJob.update(theta: theta, gradient: gradient, m: m.baseAddress!,
+                                                             v: v.baseAddress!, count: count, constants: constants)
+                                    }
+                                }
+                            }
+                        }
+                        return
+                    }
                     for i in 0..<count {
                         let g = gradient[i] + coupledDecay * theta[i]
-                        if shrink != 1 { theta[i] *= shrink }
+                        let shrunk = theta[i] * shrink
                         m[i] = b1 * m[i] + oneMinusB1 * g
                         v[i] = b2 * v[i] + oneMinusB2 * g * g
                         let denominator = v[i].squareRoot() * inverseRoot + eps
-                        theta[i] -= stepSize * m[i] / denominator
+                        theta[i] = shrunk - stepSize * m[i] / denominator
                     }
                 }
             }

@@ -81,4 +81,19 @@ void bp_vtanh(const float *x, float *y, long count, int level);
 
 #include "small_network.h"
 
+
+/// The per-step constants of an Adam/AdamW update (see Adam.swift for the rule).
+typedef struct {
+    float beta1, beta2, oneMinusBeta1, oneMinusBeta2;
+    float coupledDecay;   // λ for Adam's L2-style decay, 0 for AdamW
+    float shrink;         // 1 − α·λ for AdamW, 1 for Adam
+    float stepSize;       // α / (1 − β₁ᵗ)
+    float inverseRoot;    // 1 / √(1 − β₂ᵗ)
+    float epsilon;
+} bp_adam_constants;
+
+/// One Adam/AdamW step over `count` parameters at SIMD level `level` (bp_cpu_simd_level()).
+void bp_adam_update(float *theta, const float *gradient, float *m, float *v, long count,
+                    const bp_adam_constants *constants, int level);
+
 #endif

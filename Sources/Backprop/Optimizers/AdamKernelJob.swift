@@ -1,0 +1,46 @@
+import CBackpropKernels
+
+/// One Adam/AdamW update of a `Float` tensor through the vectorized C kernel, split into
+/// disjoint halves on two threads when the tensor is large. Every element is updated by the
+/// same arithmetic whichever thread runs it, so the result does not depend on the split.
+struct AdamKernelJob: ParallelJob {
+    var theta: UnsafeMutablePointer<Float>
+    var gradient: UnsafePointer<Float>
+    var m: UnsafeMutablePointer<Float>
+    var v: UnsafeMutablePointer<Float>
+    var count: Int
+    var workers: Int
+    var constants: bp_adam_constants
+    var level: Int32
+
+    /// Tensors below this many parameters are updated on the calling thread only.
+    static let parallelThreshold = 65_536
+
+    func run(worker: Int) {
+        // Chunks are multiples of 64 parameters so both halves start on a vector boundary.
+        let chunk = (count + workers - 1) / workers
+        let aligned = (chunk + 63) / 64 * 64
+        let start = min(worker * aligned, count)
+        let end = min(start + aligned, count)
+        guard start < end else { return }
+        var constants = constants
+        bp_adam_update(theta + start, gradient + start, m + start, v + start, end - start, &constants, level)
+    }
+
+    static let task: bp_parallel_task = { context, worker in
+        context!.assumingMemoryBound(to: AdamKernelJob.self).pointee.run(worker: worker)
+    }
+
+    /// Runs the update, on two threads when the tensor is large and the backend has them.
+    static func update(
+        theta: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>,
+        m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, count: Int,
+        constants: bp_adam_constants
+    ) {
+        let backend = Backend.current
+        let workers = count >= parallelThreshold ? max(1, min(backend.threads, availableCores, 2)) : 1
+        parallelFor(workers: workers, AdamKernelJob(
+            theta: theta, gradient: gradient, m: m, v: v, count: count, workers: workers,
+            constants: constants, level: Int32(backend.simdLevel.rawValue)))
+    }
+}

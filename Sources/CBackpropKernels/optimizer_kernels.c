@@ -1,0 +1,72 @@
+// Optimizer updates over one parameter tensor, one copy per instruction set, written with
+// vector extensions (LANES parameters at a time; the tail goes through a zero-padded
+// buffer). Square root and division are correctly rounded in every lane and contraction
+// is off, so every level rounds exactly like the others and like the generic Swift loop:
+// the same seed gives the same parameters on any x86 CPU.
+
+#include "CBackpropKernels.h"
+#include <string.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#define BP_X86 1
+#endif
+
+#pragma clang fp contract(off)
+
+typedef float bp_of16 __attribute__((vector_size(64)));
+typedef float bp_of8 __attribute__((vector_size(32)));
+typedef float bp_of4 __attribute__((vector_size(16)));
+
+#define OLOAD(VT, p) ({ VT _v; memcpy(&_v, (p), sizeof(VT)); _v; })
+#define OSTORE(VT, p, v) do { VT _v = (v); memcpy((p), &_v, sizeof(VT)); } while (0)
+
+#define DEFINE_OPTIMIZERS(S, ATTR, VT, LANES)                                             \
+    static inline ATTR void bp_adam_block_##S(float *theta, const float *gradient,       \
+                                              float *m, float *v,                         \
+                                              const bp_adam_constants *c) {              \
+        VT t = OLOAD(VT, theta), g = OLOAD(VT, gradient);                                \
+        VT mi = OLOAD(VT, m), vi = OLOAD(VT, v);                                         \
+        g = g + c->coupledDecay * t;                                                     \
+        t = t * c->shrink;                                                               \
+        mi = c->beta1 * mi + c->oneMinusBeta1 * g;                                       \
+        vi = c->beta2 * vi + c->oneMinusBeta2 * g * g;                                   \
+        VT denominator = __builtin_elementwise_sqrt(vi) * c->inverseRoot + c->epsilon;   \
+        t = t - c->stepSize * mi / denominator;                                          \
+        OSTORE(VT, theta, t);                                                            \
+        OSTORE(VT, m, mi);                                                               \
+        OSTORE(VT, v, vi);                                                               \
+    }                                                                                    \
+    ATTR static void bp_adam_##S(float *theta, const float *gradient, float *m, float *v, \
+                                 long count, const bp_adam_constants *c) {               \
+        long i = 0;                                                                      \
+        for (; i + LANES <= count; i += LANES) {                                         \
+            bp_adam_block_##S(theta + i, gradient + i, m + i, v + i, c);                 \
+        }                                                                                \
+        if (i < count) {                                                                 \
+            float bt[LANES], bg[LANES], bm[LANES], bv[LANES];                            \
+            memset(bt, 0, sizeof bt); memset(bg, 0, sizeof bg);                          \
+            memset(bm, 0, sizeof bm); memset(bv, 0, sizeof bv);                          \
+            size_t rest = (size_t)(count - i) * sizeof(float);                           \
+            memcpy(bt, theta + i, rest); memcpy(bg, gradient + i, rest);                 \
+            memcpy(bm, m + i, rest); memcpy(bv, v + i, rest);                            \
+            bp_adam_block_##S(bt, bg, bm, bv, c);                                        \
+            memcpy(theta + i, bt, rest); memcpy(m + i, bm, rest); memcpy(v + i, bv, rest); \
+        }                                                                                \
+    }
+
+#ifdef BP_X86
+DEFINE_OPTIMIZERS(avx512, __attribute__((target("avx512f"))), bp_of16, 16)
+DEFINE_OPTIMIZERS(avx2, __attribute__((target("avx2,fma"))), bp_of8, 8)
+#endif
+DEFINE_OPTIMIZERS(portable, , bp_of4, 4)
+
+void bp_adam_update(float *theta, const float *gradient, float *m, float *v, long count,
+                    const bp_adam_constants *constants, int level) {
+    if (count <= 0) return;
+#ifdef BP_X86
+    if (level >= 2) { bp_adam_avx512(theta, gradient, m, v, count, constants); return; }
+    if (level == 1) { bp_adam_avx2(theta, gradient, m, v, count, constants); return; }
+#endif
+    (void)level;
+    bp_adam_portable(theta, gradient, m, v, count, constants);
+}
