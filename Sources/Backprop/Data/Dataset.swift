@@ -18,17 +18,6 @@ public struct Dataset<Scalar: NetworkScalar>: Sendable {
     /// Features per example.
     public var featureCount: Int { inputs.columns }
 
-    /// The examples at the given row indices, in that order.
-    public func subset<Indices: Collection<Int>>(_ rows: Indices) -> Dataset {
-        var inputs = Matrix<Scalar>(rows: rows.count, columns: self.inputs.columns)
-        var targets = Matrix<Scalar>(rows: rows.count, columns: self.targets.columns)
-        for (destination, source) in rows.enumerated() {
-            for c in 0..<inputs.columns { inputs[destination, c] = self.inputs[source, c] }
-            for c in 0..<targets.columns { targets[destination, c] = self.targets[source, c] }
-        }
-        return Dataset(inputs: inputs, targets: targets, classNames: classNames)
-    }
-
     /// The number of classes implied by integer class-index targets (max + 1), or nil when
     /// targets have several columns.
     public var classCountFromLabels: Int? {
