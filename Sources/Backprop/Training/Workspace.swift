@@ -3,7 +3,9 @@
 ///
 /// For a network of L layers: `input` (n x inputs) and `targets` hold the batch;
 /// `outputs[l]` holds layer l's output (the A⁽ˡ⁾ or Z⁽ˡ⁾ the backward pass needs) and
-/// `gradients[l]` holds ∂J/∂outputs[l]; `gradients[L − 1]` is δ⁽ᴸ⁾ from the loss.
+/// `gradients[l]` holds ∂J/∂outputs[l]; `gradients[L − 1]` is δ⁽ᴸ⁾ from the loss. (For
+/// networks on the fused `SmallNetworkPath`, only `outputs` and `gradients[L − 1]` are
+/// written; the intermediate gradients stay in the kernel's registers.)
 public final class Workspace<Scalar: NetworkScalar> {
     public internal(set) var input: Matrix<Scalar>
     public internal(set) var targets: Matrix<Scalar>
