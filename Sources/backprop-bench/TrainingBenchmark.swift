@@ -92,7 +92,7 @@ struct TrainingBenchmark {
         let network = try recipe.specification.makeNetwork(sizes: recipe.layers!, as: Float.self)
         let trainer = Trainer(
             network: network, optimizer: try recipe.makeOptimizer().optimizer,
-            configuration: TrainingConfiguration(epochs: epochs, batchSize: recipe.batchSize, shuffle: recipe.shuffle, seed: 0))
+            configuration: TrainingConfiguration(batchSize: recipe.batchSize, shuffle: recipe.shuffle, seed: 0))
         var seconds: [Double] = []
         var allocations: [Double] = []
         var last: EpochMetrics?

@@ -31,7 +31,7 @@ import Backprop
         let mnist = try Network<Float>(sizes: [784, 300, 10], activation: .sigmoid,
                                        loss: .softmaxCrossEntropy, initializer: .normal, seed: 0)
         let trainer = Trainer(network: mnist, optimizer: SGD(learningRate: 5),
-                              configuration: TrainingConfiguration(epochs: 30, batchSize: 1000, shuffle: false))
+                              configuration: TrainingConfiguration(batchSize: 1000, shuffle: false))
         #expect(trainer.configuration.batchSize == 1000)
         #expect(mnist.layerSizes == [784, 300, 10])
     }

@@ -63,7 +63,7 @@ import Testing
         for r in 0..<binary.count { binary.targets[r, 0] = binary.targets[r, 0] == 0 ? 1 : 0 }
         let before = try network.evaluate(binary)
         let trainer = Trainer(network: network, optimizer: SGD(learningRate: 0.5),
-                              configuration: TrainingConfiguration(epochs: 0, batchSize: 300, shuffle: false))
+                              configuration: TrainingConfiguration(batchSize: 300, shuffle: false))
         for _ in 0..<300 { _ = try trainer.trainEpoch(on: binary) }
         let after = try network.evaluate(binary)
         #expect(after.loss < before.loss / 4)

@@ -7,7 +7,7 @@ import Testing
         let network = try Network<Float>(sizes: [2, 8, 2], activation: .tanh, loss: .softmaxCrossEntropy, seed: 1)
         let data: Dataset<Float> = SyntheticData.xor.generate(count: 200, seed: 2)
         let trainer = Trainer(network: network, optimizer: SGD(learningRate: 0.5),
-                              configuration: TrainingConfiguration(epochs: 0, batchSize: 20, seed: 3))
+                              configuration: TrainingConfiguration(batchSize: 20, seed: 3))
         let first = try trainer.trainEpoch(on: data)
         for _ in 0..<60 { _ = try trainer.trainEpoch(on: data) }
         let result = try network.evaluate(data)
@@ -21,7 +21,7 @@ import Testing
         let network = try Network<Float>(sizes: [2, 32, 32, set.classCount], activation: .tanh, loss: .softmaxCrossEntropy, seed: 1)
         let data: Dataset<Float> = set.generate(count: 300, seed: 0)
         let trainer = Trainer(network: network, optimizer: Adam(learningRate: 0.01),
-                              configuration: TrainingConfiguration(epochs: 0, batchSize: 32, seed: 0))
+                              configuration: TrainingConfiguration(batchSize: 32, seed: 0))
         for _ in 0..<80 { _ = try trainer.trainEpoch(on: data) }
         #expect(try #require(network.evaluate(data).accuracy) > 0.9)
     }
@@ -32,7 +32,7 @@ import Testing
         let network = try Seed002Tests.network(Float.self)
         let data = Dataset(inputs: Seed002Tests.input(Float.self), targets: Seed002Tests.target(Float.self))
         let trainer = Trainer(network: network, optimizer: SGD(learningRate: 100),
-                              configuration: TrainingConfiguration(epochs: 0, batchSize: 1, shuffle: false))
+                              configuration: TrainingConfiguration(batchSize: 1, shuffle: false))
         var caught: TrainingError?
         for _ in 0..<1000 {
             do { _ = try trainer.trainEpoch(on: data) } catch let error as TrainingError { caught = error; break }
@@ -50,7 +50,7 @@ import Testing
             let network = try Network<Float>(sizes: [2, 16, 3], activation: .relu, loss: .softmaxCrossEntropy, initializer: .he, seed: 8)
             let data: Dataset<Float> = SyntheticData.spiral.generate(count: 150, seed: 8)
             let trainer = Trainer(network: network, optimizer: Adam(learningRate: 0.01),
-                                  configuration: TrainingConfiguration(epochs: 0, batchSize: 16, seed: 8))
+                                  configuration: TrainingConfiguration(batchSize: 16, seed: 8))
             let losses = try (0..<5).map { _ in try trainer.trainEpoch(on: data).trainLoss }
             return (network.parameters.map(\.parameter.value), losses)
         }
@@ -73,7 +73,7 @@ import Testing
             defer { Backend.current.threads = saved }
             let network = try Network<Float>(sizes: [784, 64, 10], activation: .sigmoid, loss: .softmaxCrossEntropy, seed: 4)
             let trainer = Trainer(network: network, optimizer: SGD(learningRate: 0.1, momentum: 0.9),
-                                  configuration: TrainingConfiguration(epochs: 0, batchSize: 256, seed: 5))
+                                  configuration: TrainingConfiguration(batchSize: 256, seed: 5))
             for _ in 0..<2 { _ = try trainer.trainEpoch(on: data) }
             return network.parameters.map(\.parameter.value)
         }
@@ -84,7 +84,7 @@ import Testing
         let network = try Seed002Tests.network()
         let data = Dataset(inputs: Seed002Tests.input(), targets: Seed002Tests.target())
         let trainer = Trainer(network: network, optimizer: SGD(learningRate: 0),
-                              configuration: TrainingConfiguration(epochs: 0, batchSize: 1, shuffle: false, l2: 0.5))
+                              configuration: TrainingConfiguration(batchSize: 1, shuffle: false, l2: 0.5))
         _ = try trainer.trainEpoch(on: data)
         // ∂/∂w⁽²⁾₁₁ = −1.787775 + 2·0.5·0.2; the bias is not penalized.
         #expect(abs(network.parameter(named: "2.weight")!.gradient[0, 0] - (-1.787775 + 0.2)) < 1e-12)

@@ -1,6 +1,6 @@
-/// How minibatches are formed and penalized.
+/// How minibatches are formed and penalized. (How many epochs to run is the caller's
+/// loop: `Trainer.trainEpoch(on:)` runs one, `TrainingSession` runs the recipe's.)
 public struct TrainingConfiguration: Sendable, Codable, Equatable {
-    public var epochs: Int
     /// Rows per minibatch; the last batch of an epoch may be smaller (it is kept).
     public var batchSize: Int
     /// Shuffle the rows at the start of every epoch (false: file order, as CS229's starter).
@@ -11,8 +11,7 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     /// 2λW, as in the CS229 problem set.
     public var l2: Double
 
-    public init(epochs: Int = 10, batchSize: Int = 32, shuffle: Bool = true, seed: UInt64 = 0, l2: Double = 0) {
-        self.epochs = epochs
+    public init(batchSize: Int = 32, shuffle: Bool = true, seed: UInt64 = 0, l2: Double = 0) {
         self.batchSize = batchSize
         self.shuffle = shuffle
         self.seed = seed

@@ -98,7 +98,7 @@ public final class TrainingSession {
 
         let batchSize = recipe.batchSize == 0 ? training.count : recipe.batchSize
         let configuration = TrainingConfiguration(
-            epochs: recipe.epochs, batchSize: max(batchSize, 1), shuffle: recipe.shuffle, seed: recipe.seed, l2: recipe.l2)
+            batchSize: max(batchSize, 1), shuffle: recipe.shuffle, seed: recipe.seed, l2: recipe.l2)
         let trainer = Trainer(
             network: network, optimizer: optimizer.optimizer, configuration: configuration,
             scheduler: scheduler ?? LearningRateScheduler(schedule: recipe.schedule, baseLearningRate: recipe.learningRate))
