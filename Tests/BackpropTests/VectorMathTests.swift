@@ -70,7 +70,7 @@ import Darwin
         let exp = Self.apply(.exp, level: level, input)
         #expect(exp[0] == .infinity && exp[2] == .infinity && exp[3] == .infinity)
         #expect(exp[1] == 0 && exp[5] == 0 && exp[6] == 0)
-        #expect(exp[4] >= 0 && exp[4] < 1e-44)  // e^−104 ≈ 6.8e−46: underflows to 0
+        #expect(exp[4] >= 0 && exp[4] <= Float.leastNonzeroMagnitude)  // e^−104 ≈ 6.8e−46: underflows to 0
         #expect(exp[7].isNaN)
         #expect(exp[8] == 1 && exp[9] == 1)
 
