@@ -191,12 +191,15 @@ import Testing
         }
     }
 
-    /// Threads split rows, never k: one and two threads give the same bits, on products
-    /// above the parallel threshold in each path.
+    /// Threads split rows (or columns, when n > m), never k: one and two threads give the
+    /// same bits, on products above the parallel threshold in each path.
     @Test func twoThreadsAreBitwiseEqualToOne() {
         let cases = [
             Case(transposeA: false, transposeB: true, m: 130, n: 90, k: 200, alpha: 1, beta: 0),
             Case(transposeA: true, transposeB: false, m: 131, n: 75, k: 210, alpha: 2, beta: 1),
+            // Column splits, with a half-width last panel (250 = 7·32 + 26, 131 = 4·32 + 3).
+            Case(transposeA: false, transposeB: true, m: 90, n: 250, k: 200, alpha: 1, beta: 0),
+            Case(transposeA: true, transposeB: false, m: 75, n: 131, k: 410, alpha: 2, beta: 1),
         ]
         let skinnyCases = [
             Case(transposeA: false, transposeB: false, m: 4000, n: 10, k: 210, alpha: 1, beta: 0),

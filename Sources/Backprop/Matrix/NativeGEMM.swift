@@ -120,21 +120,29 @@ enum NativeGEMM {
                 b: a, bRowStride: aColumnStride, bColumnStride: aRowStride,
                 beta: beta, c: c, cRowStride: 1, cColumnStride: ldc)
         } else {
-            let rowsPerWorker = (m + workers - 1) / workers
-            let chunk = (rowsPerWorker + blocking.mr - 1) / blocking.mr * blocking.mr
+            // Each worker packs all of the operand it does not split: split the dimension
+            // whose operand is larger, so the duplicated packing is the smaller one (∂W =
+            // δᵀ·X with m = 300, n = 784 splits columns). Either way every C element is
+            // computed by one worker, the same way, so results do not depend on the split.
+            let splitColumns = n > m
+            let unit = splitColumns ? blocking.nr : blocking.mr
+            let perWorker = ((splitColumns ? n : m) + workers - 1) / workers
+            let chunk = (perWorker + unit - 1) / unit * unit
             parallelFor(
                 workers: workers,
                 PackedJob(
-                    blocking: blocking, chunk: chunk, m: m, n: n, k: k, alpha: alpha,
+                    blocking: blocking, splitColumns: splitColumns, chunk: chunk, m: m, n: n, k: k, alpha: alpha,
                     a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
                     b: b, bRowStride: bRowStride, bColumnStride: bColumnStride,
                     beta: beta, c: c, ldc: ldc))
         }
     }
 
-    /// Rows [worker·chunk, (worker+1)·chunk) of the packed product.
+    /// Rows (or, with `splitColumns`, columns) [worker·chunk, (worker+1)·chunk) of the
+    /// packed product.
     struct PackedJob: ParallelJob {
         var blocking: Blocking
+        var splitColumns: Bool
         var chunk, m, n, k: Int
         var alpha: Float
         var a: UnsafePointer<Float>
@@ -147,6 +155,16 @@ enum NativeGEMM {
 
         func run(worker: Int) {
             let start = worker * chunk
+            if splitColumns {
+                let end = min(n, start + chunk)
+                if start >= end { return }
+                packedProduct(
+                    blocking: blocking, rows: 0..<m, n: end - start, k: k, alpha: alpha,
+                    a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
+                    b: b + start * bColumnStride, bRowStride: bRowStride, bColumnStride: bColumnStride,
+                    beta: beta, c: c + start, ldc: ldc)
+                return
+            }
             let end = min(m, start + chunk)
             if start >= end { return }
             packedProduct(
