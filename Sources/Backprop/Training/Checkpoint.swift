@@ -77,6 +77,14 @@ public struct Checkpoint<Scalar: NetworkScalar> {
         } catch {
             throw ModelFile.Error("\(path): '\(stateKey)' metadata is not a valid checkpoint state")
         }
+        let generatorState = state.position.epochStartGenerator.state
+        guard generatorState != (0, 0, 0, 0) else {
+            // xoshiro's all-zero state only ever yields zeros (a shuffle would never end).
+            throw ModelFile.Error("\(path): the checkpoint's shuffle generator state is all zeros, which no run produces")
+        }
+        guard state.position.completedEpochs >= 0, state.position.completedSteps >= 0, state.position.batchesIntoEpoch >= 0 else {
+            throw ModelFile.Error("\(path): the checkpoint's epoch and step counters are negative")
+        }
         let slotCount = state.optimizer.slotCount
         for (name, parameter) in network.parameters {
             var slots: [Matrix<Scalar>] = []
