@@ -18,11 +18,11 @@ struct Evaluate: ParsableCommand {
     var json = false
 
     func run() throws {
-        let network: Network<Float> = try ModelFile.load(path: model)
+        let (network, scaling): (Network<Float>, InputScaling) = try ModelFile.loadWithInputScaling(path: model)
         let source = try DataSource(parsing: data)
         let loaded: LoadedData<Float> = try source.load(loss: network.loss, outputSize: network.outputSize, seed: seed)
         var dataset = loaded.test ?? loaded.training
-        try ModelFile.inputScaling(path: model).apply(to: &dataset)
+        try scaling.apply(to: &dataset)
         guard dataset.featureCount == network.inputSize else {
             throw CommandFailure("\(source): \(dataset.featureCount) features per example, but \(model) expects \(network.inputSize)")
         }

@@ -17,7 +17,7 @@ struct Predict: ParsableCommand {
     var seed: UInt64 = 0
 
     func run() throws {
-        let network: Network<Float> = try ModelFile.load(path: model)
+        let (network, scaling): (Network<Float>, InputScaling) = try ModelFile.loadWithInputScaling(path: model)
         var inputs: Matrix<Float>
         switch try DataSource(parsing: data) {
         case .csv(let path):
@@ -36,7 +36,7 @@ struct Predict: ParsableCommand {
             let loaded: LoadedData<Float> = try source.load(loss: network.loss, outputSize: network.outputSize, seed: seed)
             inputs = (loaded.test ?? loaded.training).inputs
         }
-        try ModelFile.inputScaling(path: model).apply(to: &inputs)
+        try scaling.apply(to: &inputs)
         let outputs = try network.predict(inputs)
         let logits = try network.logits(inputs)
         for r in 0..<outputs.rows {

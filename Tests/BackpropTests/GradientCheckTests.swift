@@ -54,23 +54,7 @@ import Testing
         let (inputs, targets) = Self.batch(for: testCase, rows: 5, seed: 11)
         let workspace = Workspace(network: network, batchSize: 5)
         workspace.load(inputs: inputs, targets: targets)
-        network.computeGradients(in: workspace)
-        let analytic = network.parameters.map { $0.parameter.gradient }
-
-        for (index, (name, parameter)) in network.parameters.enumerated() {
-            var worst = 0.0
-            for i in parameter.value.storage.indices {
-                let original = parameter.value.storage[i]
-                parameter.value.storage[i] = original + Self.step
-                let plus = network.forward(in: workspace)
-                parameter.value.storage[i] = original - Self.step
-                let minus = network.forward(in: workspace)
-                parameter.value.storage[i] = original
-                let numeric = (plus - minus) / (2 * Self.step)
-                let exact = analytic[index].storage[i]
-                let error = abs(numeric - exact) / max(abs(numeric) + abs(exact), 1e-8)
-                worst = max(worst, error)
-            }
+        for (name, worst) in finiteDifferenceErrors(network, workspace: workspace, step: Self.step) {
             #expect(worst < Self.threshold, "\(testCase.name): \(name) relative error \(worst)")
         }
     }

@@ -65,24 +65,10 @@ import Testing
                               samplesPerTensor: Int, generator: inout SeededGenerator) throws {
         let workspace = Workspace(network: network, batchSize: inputs.rows)
         workspace.load(inputs: inputs, targets: targets)
-        network.computeGradients(in: workspace)
-        let h = 1e-5
-        for (name, parameter) in network.parameters {
-            let analytic = parameter.gradient
-            let indices = parameter.count <= samplesPerTensor
-                ? Array(0..<parameter.count)
-                : (0..<samplesPerTensor).map { _ in generator.nextIndex(below: parameter.count) }
-            var worst = 0.0
-            for i in indices {
-                let original = parameter.value.storage[i]
-                parameter.value.storage[i] = original + h
-                let plus = network.forward(in: workspace)
-                parameter.value.storage[i] = original - h
-                let minus = network.forward(in: workspace)
-                parameter.value.storage[i] = original
-                let numeric = (plus - minus) / (2 * h)
-                worst = max(worst, abs(numeric - analytic.storage[i]) / max(abs(numeric) + abs(analytic.storage[i]), 1e-8))
-            }
+        let errors = finiteDifferenceErrors(network, workspace: workspace) { count in
+            count <= samplesPerTensor ? Array(0..<count) : (0..<samplesPerTensor).map { _ in generator.nextIndex(below: count) }
+        }
+        for (name, worst) in errors {
             // Same budget as GradientCheckTests: 1e-6 relative.
             #expect(worst < 1e-6, "\(name): worst relative error \(worst)")
         }

@@ -31,6 +31,12 @@ public final class Parameter<Scalar: NetworkScalar> {
         }
     }
 
+    /// The shape as PyTorch's state dict stores it: [outputs, inputs] for a weight,
+    /// [outputs] for a bias (kept here as a 1 x outputs row).
+    public var tensorShape: [Int] {
+        isWeight ? value.shape : [value.columns]
+    }
+
     /// The number of scalars in the tensor.
     public var count: Int { value.storage.count }
 }

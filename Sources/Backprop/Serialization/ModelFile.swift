@@ -12,9 +12,20 @@ public enum ModelFile {
     public static let architectureKey = "backprop.architecture"
     public static let inputScalingKey = "backprop.input_scaling"
 
+    /// A model and the input scaling it was trained with, from one read of the file.
+    public static func loadWithInputScaling<Scalar: NetworkScalar>(
+        path: String, as: Scalar.Type = Scalar.self
+    ) throws -> (network: Network<Scalar>, inputScaling: InputScaling) {
+        let file = try SafeTensors.read(from: path)
+        return (try network(from: file, path: path), try inputScaling(from: file, path: path))
+    }
+
     /// The input scaling stored in a model file (`.none` when there is none).
     public static func inputScaling(path: String) throws -> InputScaling {
-        let file = try SafeTensors.read(from: path)
+        try inputScaling(from: SafeTensors.read(from: path), path: path)
+    }
+
+    static func inputScaling(from file: SafeTensors, path: String) throws -> InputScaling {
         guard let text = file.metadata[inputScalingKey] else { return .none }
         do {
             return try InputScaling(metadata: text)
@@ -40,7 +51,7 @@ public enum ModelFile {
     ) throws {
         var tensors: [SafeTensor] = []
         for (name, parameter) in network.parameters {
-            let shape = parameter.role == "bias" ? [parameter.value.columns] : parameter.value.shape
+            let shape = parameter.tensorShape
             if fullPrecision {
                 tensors.append(try SafeTensor(name: name, shape: shape, values: parameter.value.storage))
             } else {
@@ -175,7 +186,7 @@ public enum ModelFile {
             guard let tensor = file[name] else {
                 throw Error("\(path): missing tensor '\(name)'")
             }
-            let expectedShape = parameter.role == "bias" ? [parameter.value.columns] : parameter.value.shape
+            let expectedShape = parameter.tensorShape
             guard tensor.shape == expectedShape else {
                 throw Error("\(path): \(name) has shape \(tensor.shape), expected \(expectedShape)")
             }

@@ -38,7 +38,7 @@ public struct Checkpoint<Scalar: NetworkScalar> {
         }
         var tensors: [SafeTensor] = []
         for (name, parameter) in network.parameters {
-            let shape = parameter.role == "bias" ? [parameter.value.columns] : parameter.value.shape
+            let shape = parameter.tensorShape
             tensors.append(try SafeTensor(name: name, shape: shape, values: parameter.value.storage))
             for (slot, matrix) in parameter.optimizerSlots.enumerated() {
                 tensors.append(try SafeTensor(name: "optimizer.\(name).\(slot)", shape: shape, values: matrix.storage))
@@ -46,7 +46,7 @@ public struct Checkpoint<Scalar: NetworkScalar> {
         }
         if let best {
             for (name, parameter) in best.parameters {
-                let shape = parameter.role == "bias" ? [parameter.value.columns] : parameter.value.shape
+                let shape = parameter.tensorShape
                 tensors.append(try SafeTensor(name: "best.\(name)", shape: shape, values: parameter.value.storage))
             }
         }

@@ -110,11 +110,19 @@ public final class Network<Scalar: NetworkScalar> {
     }
 
     /// Overwrites this network's parameters with `other`'s (same architecture).
+    ///
+    /// The values are copied into this network's own storage rather than sharing `other`'s
+    /// arrays: shared storage would make the next optimizer step copy every tensor
+    /// (copy-on-write), an allocation inside the training step.
     public func assignParameters(from other: Network) {
         precondition(other.parameters.count == parameters.count, "assignParameters: architectures differ")
         for (mine, theirs) in zip(parameters, other.parameters) {
             precondition(mine.parameter.value.shape == theirs.parameter.value.shape, "assignParameters: \(mine.name) shapes differ")
-            mine.parameter.value = theirs.parameter.value
+            mine.parameter.value.storage.withUnsafeMutableBufferPointer { target in
+                theirs.parameter.value.storage.withUnsafeBufferPointer { source in
+                    _ = target.update(fromContentsOf: source)
+                }
+            }
         }
     }
 
