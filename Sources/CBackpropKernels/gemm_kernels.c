@@ -53,10 +53,13 @@ typedef float bp_v4 __attribute__((vector_size(16)));
         }                                                                              \
     } while (0)
 
+// The tile body reads A's values for step p at a + p·as and B's at b + p·bs: as = MR and
+// bs = NR for packed panels (the constants let the compiler fold the strides), the operands'
+// row strides for the unpacked small-k product.
 #define DEFINE_TILE_KERNEL(NAME, ATTR, VT, LANES, MR, NV)                              \
-    ATTR void NAME(long kc, const float *restrict a, const float *restrict b,          \
-                   float *restrict c, long ldc, float alpha, float beta,               \
-                   long rows, long cols) {                                             \
+    static inline __attribute__((always_inline)) ATTR void NAME##_body(                \
+        long kc, const float *restrict a, long as, const float *restrict b, long bs,   \
+        float *restrict c, long ldc, float alpha, float beta, long rows, long cols) {  \
         VT acc[MR][NV];                                                                \
         for (int r = 0; r < MR; r++)                                                   \
             for (int v = 0; v < NV; v++) acc[r][v] = (VT){0};                          \
@@ -67,8 +70,8 @@ typedef float bp_v4 __attribute__((vector_size(16)));
                 float av = a[r];                                                       \
                 for (int v = 0; v < NV; v++) acc[r][v] += av * bv[v];                  \
             }                                                                          \
-            a += MR;                                                                   \
-            b += NV * LANES;                                                           \
+            a += as;                                                                   \
+            b += bs;                                                                   \
         }                                                                              \
         if (rows == MR && cols == NV * LANES) {                                        \
             TILE_UPDATE(VT, LANES, MR, NV, c, ldc);                                    \
@@ -84,6 +87,15 @@ typedef float bp_v4 __attribute__((vector_size(16)));
                 for (long j = 0; j < cols; j++)                                        \
                     c[r * ldc + j] = tile[r * NV * LANES + j];                         \
         }                                                                              \
+    }                                                                                  \
+    ATTR void NAME(long kc, const float *a, const float *b, float *c, long ldc,        \
+                   float alpha, float beta, long rows, long cols) {                    \
+        NAME##_body(kc, a, MR, b, NV * LANES, c, ldc, alpha, beta, rows, cols);        \
+    }                                                                                  \
+    ATTR void NAME##_strided(long kc, const float *a, long as, const float *b, long bs,\
+                             float *c, long ldc, float alpha, float beta, long rows,   \
+                             long cols) {                                              \
+        NAME##_body(kc, a, as, b, bs, c, ldc, alpha, beta, rows, cols);                \
     }
 
 // One block of R rows of the skinny product; acc holds 16 columns per row.

@@ -54,6 +54,54 @@ typedef float bp_of4 __attribute__((vector_size(16)));
         }                                                                                \
     }
 
+// SGD (SGD.swift): g = ∇ + λθ; with momentum μ: b = g on the first step, else μ·b + (1 − τ)·g,
+// then g = g + μ·b (Nesterov) or b; θ ← θ − α·g.
+#define DEFINE_SGD(S, ATTR, VT, LANES)                                                    \
+    static inline ATTR void bp_sgd_block_##S(float *theta, const float *gradient,        \
+                                             float *velocity, const bp_sgd_constants *c) {\
+        VT t = OLOAD(VT, theta);                                                         \
+        VT g = OLOAD(VT, gradient) + c->weightDecay * t;                                 \
+        if (velocity) {                                                                  \
+            VT b = c->firstStep ? g : c->momentum * OLOAD(VT, velocity) + c->keep * g;   \
+            OSTORE(VT, velocity, b);                                                     \
+            g = c->nesterov ? g + c->momentum * b : b;                                   \
+        }                                                                                \
+        OSTORE(VT, theta, t - c->learningRate * g);                                      \
+    }                                                                                    \
+    ATTR static void bp_sgd_##S(float *theta, const float *gradient, float *velocity,    \
+                                long count, const bp_sgd_constants *c) {                 \
+        long i = 0;                                                                      \
+        for (; i + LANES <= count; i += LANES)                                           \
+            bp_sgd_block_##S(theta + i, gradient + i, velocity ? velocity + i : 0, c);   \
+        if (i < count) {                                                                 \
+            float bt[LANES], bg[LANES], bb[LANES];                                       \
+            memset(bt, 0, sizeof bt); memset(bg, 0, sizeof bg); memset(bb, 0, sizeof bb); \
+            size_t rest = (size_t)(count - i) * sizeof(float);                           \
+            memcpy(bt, theta + i, rest); memcpy(bg, gradient + i, rest);                 \
+            if (velocity) memcpy(bb, velocity + i, rest);                                \
+            bp_sgd_block_##S(bt, bg, velocity ? bb : 0, c);                              \
+            memcpy(theta + i, bt, rest);                                                 \
+            if (velocity) memcpy(velocity + i, bb, rest);                                \
+        }                                                                                \
+    }
+
+#ifdef BP_X86
+DEFINE_SGD(avx512, __attribute__((target("avx512f"))), bp_of16, 16)
+DEFINE_SGD(avx2, __attribute__((target("avx2,fma"))), bp_of8, 8)
+#endif
+DEFINE_SGD(portable, , bp_of4, 4)
+
+void bp_sgd_update(float *theta, const float *gradient, float *velocity, long count,
+                   const bp_sgd_constants *constants, int level) {
+    if (count <= 0) return;
+#ifdef BP_X86
+    if (level >= 2) { bp_sgd_avx512(theta, gradient, velocity, count, constants); return; }
+    if (level == 1) { bp_sgd_avx2(theta, gradient, velocity, count, constants); return; }
+#endif
+    (void)level;
+    bp_sgd_portable(theta, gradient, velocity, count, constants);
+}
+
 #ifdef BP_X86
 DEFINE_OPTIMIZERS(avx512, __attribute__((target("avx512f"))), bp_of16, 16)
 DEFINE_OPTIMIZERS(avx2, __attribute__((target("avx2,fma"))), bp_of8, 8)

@@ -112,7 +112,7 @@ func measure(
 // MARK: - sgemm
 
 /// Single-precision matrix products at the shapes of an MNIST 784-300-10 network, batch 1000,
-/// plus a square reference shape. Names read m x k x n with the operands' transposes.
+/// and of the 784-30-10 network's batches of 10, plus a square reference shape. Names read m x k x n with the operands' transposes.
 struct SGEMMBenchmark: BenchmarkConfig {
     let name = "sgemm"
     let summary = "Float matrix products (GF/s) at MNIST training shapes and 2048³"
@@ -137,6 +137,8 @@ struct SGEMMBenchmark: BenchmarkConfig {
         Shape(label: "10x1000x300 TN (dW2 = δ2ᵀ·A1)", m: 10, k: 1000, n: 300, transposeA: true),
         Shape(label: "1000x10x300 NN (dA1 = δ2·W2)", m: 1000, k: 10, n: 300),
         Shape(label: "128x784x256 NN", m: 128, k: 784, n: 256),
+        Shape(label: "10x784x30 NT (online Z1 = X·W1ᵀ)", m: 10, k: 784, n: 30, transposeB: true),
+        Shape(label: "30x10x784 TN (online dW1 = δ1ᵀ·X)", m: 30, k: 10, n: 784, transposeA: true),
         Shape(label: "200x2x3 NN (tiny)", m: 200, k: 2, n: 3),
         Shape(label: "2048x2048x2048 NN", m: 2048, k: 2048, n: 2048),
     ]

@@ -191,6 +191,36 @@ import Testing
         }
     }
 
+    /// Small batches (≤ 16 rows) take the unpacked paths: Z = X·Wᵀ as dot products along k
+    /// (NT, m ≤ 16; k with and without a vector tail) and ∂W = δᵀ·X as register tiles over
+    /// the operands in place (TN, k ≤ 16; edge tiles in both directions, half-width panels).
+    @Test(arguments: SIMDLevel.available)
+    func smallBatchShapesMatchReference(level: SIMDLevel) {
+        let backend = Backend(threads: 1, simdLevel: level)
+        var cases: [Case] = []
+        for m in [1, 3, 4, 5, 10, 16] {
+            for (n, k) in [(30, 784), (17, 2049), (37, 1030), (100, 61)] where m * n * k >= NativeGEMM.tinyProductSize {
+                cases.append(Case(transposeA: false, transposeB: true, m: m, n: n, k: k, alpha: 1, beta: 0))
+            }
+        }
+        for k in [1, 2, 5, 10, 16] {
+            for (m, n) in [(30, 784), (8, 4100), (33, 250), (7, 1000), (100, 48)] where m * n * k >= NativeGEMM.tinyProductSize {
+                cases.append(Case(transposeA: true, transposeB: false, m: m, n: n, k: k, alpha: 1, beta: 0))
+            }
+        }
+        #expect(cases.count >= 30)
+        for (index, var testCase) in cases.enumerated() {
+            (testCase.alpha, testCase.beta) = Self.scalings[index % Self.scalings.count]
+            testCase.padding = index % 3 == 0 ? 5 : 0
+            let path = NativeGEMM.Path(
+                transposeA: testCase.transposeA, transposeB: testCase.transposeB,
+                m: testCase.m, n: testCase.n, k: testCase.k)
+            #expect(path == (testCase.transposeA ? .smallBatchOuterProducts : .smallBatchDotProducts))
+            let ratio = Self.run(testCase, backend: backend, seed: UInt64(300 + index)).ratio
+            #expect(ratio <= 1, "\(level.name) \(testCase): error/allowed = \(ratio)")
+        }
+    }
+
     /// Threads split rows (or columns, when n > m), never k: one and two threads give the
     /// same bits, on products above the parallel threshold in each path.
     @Test func twoThreadsAreBitwiseEqualToOne() {
@@ -205,9 +235,17 @@ import Testing
             Case(transposeA: false, transposeB: false, m: 4000, n: 10, k: 210, alpha: 1, beta: 0),
             Case(transposeA: true, transposeB: false, m: 10, n: 4000, k: 210, alpha: 1, beta: 0.5),
         ]
-        for testCase in cases + skinnyCases {
-            let threshold = testCase.m <= 16 || testCase.n <= 16
-                ? NativeGEMM.skinnyParallelThreshold : NativeGEMM.parallelThreshold
+        // Small batches: columns split between the threads (784 = 24·32 + 16 for the tiles).
+        let smallBatchCases = [
+            Case(transposeA: false, transposeB: true, m: 16, n: 301, k: 784, alpha: 1, beta: 0),
+            Case(transposeA: true, transposeB: false, m: 300, n: 784, k: 16, alpha: -0.5, beta: 1),
+            Case(transposeA: true, transposeB: false, m: 131, n: 2001, k: 10, alpha: 1, beta: 0),
+        ]
+        for testCase in cases + skinnyCases + smallBatchCases {
+            let threshold = NativeGEMM.Path(
+                transposeA: testCase.transposeA, transposeB: testCase.transposeB,
+                m: testCase.m, n: testCase.n, k: testCase.k
+            ).parallelThreshold
             #expect(2 * testCase.m * testCase.n * testCase.k >= threshold)
             let one = Self.run(testCase, backend: Backend(threads: 1))
             let two = Self.run(testCase, backend: Backend(threads: 2))

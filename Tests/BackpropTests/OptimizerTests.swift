@@ -101,6 +101,37 @@ import Testing
         #expect(parameter.optimizerSlots[0].storage == m && parameter.optimizerSlots[1].storage == v)
     }
 
+    /// The vectorized Float SGD kernel rounds exactly like the rule written out in Swift:
+    /// plain, with momentum and dampening, and Nesterov, each with weight decay.
+    @Test(arguments: [(0.0, 0.0, false), (0.9, 0.1, false), (0.8, 0.0, true)])
+    func sgdKernelMatchesTheRuleBitForBit(momentum: Double, dampening: Double, nesterov: Bool) {
+        let count = 1_001  // not a multiple of any vector width
+        var generator = SeededGenerator(seed: 13)
+        let start = (0..<count).map { _ in Float(generator.nextNormal()) }
+        let gradients = (0..<3).map { _ in (0..<count).map { _ in Float(generator.nextNormal()) } }
+        var sgd = SGD(learningRate: 0.05, momentum: momentum, dampening: dampening, nesterov: nesterov, weightDecay: 0.01)
+        let parameter = Parameter<Float>(role: "weight", value: Matrix(rows: 1, columns: count, elements: start))
+        for g in gradients {
+            parameter.gradient.storage = g
+            sgd.step([("0.weight", parameter)])
+        }
+        let (rate, decay, mu, keep) = (Float(0.05), Float(0.01), Float(momentum), 1 - Float(dampening))
+        var theta = start, velocity = [Float](repeating: 0, count: count)
+        for (t, g) in gradients.enumerated() {
+            for i in 0..<count {
+                var gi = g[i] + decay * theta[i]
+                if mu != 0 {
+                    let b = t == 0 ? gi : mu * velocity[i] + keep * gi
+                    velocity[i] = b
+                    gi = nesterov ? gi + mu * b : b
+                }
+                theta[i] -= rate * gi
+            }
+        }
+        #expect(parameter.value.storage == theta)
+        if momentum != 0 { #expect(parameter.optimizerSlots[0].storage == velocity) }
+    }
+
     /// Float parameters take the same path in single precision.
     @Test func adamInFloat() {
         var adam = Adam(learningRate: 0.1)

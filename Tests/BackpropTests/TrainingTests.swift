@@ -44,6 +44,26 @@ import Testing
         #expect(network.parameters.allSatisfy { $0.parameter.value.storage.allSatisfy(\.isFinite) })
     }
 
+    /// The finite check behind divergence detection finds a single NaN, +∞ or −∞ at any
+    /// position (vector body, tail) and passes the largest finite values and subnormals.
+    @Test func finiteCheckFindsEveryNonFiniteValue() {
+        let count = 141  // two 64-value vector blocks and a 13-value tail
+        var values = (0..<count).map { Float($0) - 70 }
+        values[3] = .greatestFiniteMagnitude
+        values[4] = -.greatestFiniteMagnitude
+        values[5] = .leastNonzeroMagnitude
+        #expect(Trainer<Float>.allFinite(values))
+        for position in [0, 63, 64, 127, 128, 140] {
+            for bad in [Float.nan, .infinity, -.infinity, Float(bitPattern: 0x7FC0_1234)] {
+                var copy = values
+                copy[position] = bad
+                #expect(!Trainer<Float>.allFinite(copy), "\(bad) at \(position)")
+                #expect(!Trainer<Double>.allFinite(copy.map(Double.init)), "\(bad) at \(position)")
+            }
+        }
+        #expect(Trainer<Float>.allFinite([]))
+    }
+
     /// Same seed, same flags: bitwise identical parameters and losses.
     @Test func trainingIsBitReproducible() throws {
         func run() throws -> ([Matrix<Float>], [Double]) {

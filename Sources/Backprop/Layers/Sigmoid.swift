@@ -1,3 +1,5 @@
+import CBackpropKernels
+
 /// The logistic activation A = σ(Z), σ(z) = 1 / (1 + e⁻ᶻ), elementwise.
 ///
 /// **Shapes**: Z and A are n x width.
@@ -22,6 +24,10 @@ public struct Sigmoid<Scalar: NetworkScalar>: Layer {
     ) {
         guard computeInputGradient else { return }
         Matrix.zip(output, outputGradient, into: &inputGradient) { a, dA, dZ, count in
+            // Float: the same rule vectorized in C (bitwise equal).
+            if Scalar.self == Float.self {
+                return bp_sigmoid_backward(a.floats, dA.floats, dZ.floats, count, Backend.kernelLevel)
+            }
             for i in 0..<count { dZ[i] = dA[i] * a[i] * (1 - a[i]) }
         }
     }

@@ -1,3 +1,5 @@
+import CBackpropKernels
+
 /// The hyperbolic tangent activation A = tanh(Z), elementwise.
 ///
 /// **Shapes**: Z and A are n x width.
@@ -21,6 +23,10 @@ public struct Tanh<Scalar: NetworkScalar>: Layer {
     ) {
         guard computeInputGradient else { return }
         Matrix.zip(output, outputGradient, into: &inputGradient) { a, dA, dZ, count in
+            // Float: the same rule vectorized in C (bitwise equal).
+            if Scalar.self == Float.self {
+                return bp_tanh_backward(a.floats, dA.floats, dZ.floats, count, Backend.kernelLevel)
+            }
             for i in 0..<count { dZ[i] = dA[i] * (1 - a[i] * a[i]) }
         }
     }

@@ -1,3 +1,5 @@
+import CBackpropKernels
+
 extension Matrix {
     /// Adds the 1 x columns row vector `row` to every row (the bias broadcast of Z = X·Wᵀ + b).
     @_specialize(where Scalar == Float)
@@ -8,6 +10,10 @@ extension Matrix {
         let rows = rows
         row.storage.withUnsafeBufferPointer { rowPointer in
             storage.withUnsafeMutableBufferPointer { pointer in
+                if Scalar.self == Float.self, let x = pointer.baseAddress, let b = rowPointer.baseAddress {
+                    // The same additions vectorized in C (bitwise equal).
+                    return bp_add_row_vector(x.floats, rows, columns, UnsafePointer(b).floats, Backend.kernelLevel)
+                }
                 for r in 0..<rows {
                     let base = r * columns
                     for c in 0..<columns { pointer[base + c] += rowPointer[c] }
@@ -26,6 +32,10 @@ extension Matrix {
         let rows = rows
         storage.withUnsafeBufferPointer { pointer in
             result.storage.withUnsafeMutableBufferPointer { sums in
+                if Scalar.self == Float.self, let x = pointer.baseAddress, let s = sums.baseAddress {
+                    // The same sums, in the same order, vectorized across columns in C.
+                    return bp_sum_columns(x.floats, rows, columns, s.floats, Backend.kernelLevel)
+                }
                 for c in 0..<columns { sums[c] = 0 }
                 for r in 0..<rows {
                     let base = r * columns

@@ -55,8 +55,11 @@ enum NativeGEMM {
         /// The mr x nr/2 kernel for a last, narrow column panel.
         var halfTile: TileKernel
         var skinny: SkinnyKernel
+        /// The instruction-set level, for `bp_pack_panels`.
+        var level: SIMDLevel
 
         init(level: SIMDLevel) {
+            self.level = level
             switch level {
             case .avx512:
                 (mr, nr, mc, kc, nc) = (Int(BP_MR_AVX512), Int(BP_NR_AVX512), 144, 384, 4096)
@@ -97,29 +100,43 @@ enum NativeGEMM {
         }
         let blocking = blockingByLevel[level.rawValue]
         let flops = 2 * m * n * k
-        let skinny = n <= skinnyWidth || m <= skinnyWidth || m * n * k < tinyProductSize
-        let threshold = skinny ? skinnyParallelThreshold : parallelThreshold
-        let workers = flops >= threshold ? max(1, min(threads, availableCores)) : 1
+        let path = Path(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k)
+        let workers = flops >= path.parallelThreshold ? max(1, min(threads, availableCores)) : 1
         // op(A)[i, p] = a[i * aRowStride + p * aColumnStride], likewise for B.
         let aRowStride = transposeA ? 1 : lda
         let aColumnStride = transposeA ? lda : 1
         let bRowStride = transposeB ? 1 : ldb
         let bColumnStride = transposeB ? ldb : 1
 
-        if n <= skinnyWidth || m * n * k < tinyProductSize {
+        switch path {
+        case .smallBatchOuterProducts:
+            parallelFor(
+                workers: workers,
+                SmallBatchJob(
+                    product: .smallK, level: level, chunk: columnChunk(n: n, workers: workers, unit: blocking.nr),
+                    m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                    beta: beta, c: c, ldc: ldc))
+        case .smallBatchDotProducts:
+            parallelFor(
+                workers: workers,
+                SmallBatchJob(
+                    product: .dot, level: level, chunk: columnChunk(n: n, workers: workers, unit: dotColumns),
+                    m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                    beta: beta, c: c, ldc: ldc))
+        case .fewColumns:
             skinnyProduct(
                 blocking: blocking, workers: workers, m: m, n: n, k: k, alpha: alpha,
                 a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
                 b: b, bRowStride: bRowStride, bColumnStride: bColumnStride,
                 beta: beta, c: c, cRowStride: ldc, cColumnStride: 1)
-        } else if m <= skinnyWidth {
+        case .fewRows:
             // Cᵀ = op(B)ᵀ·op(A)ᵀ: n x m, its (j, i) element stored at c[i * ldc + j].
             skinnyProduct(
                 blocking: blocking, workers: workers, m: n, n: m, k: k, alpha: alpha,
                 a: b, aRowStride: bColumnStride, aColumnStride: bRowStride,
                 b: a, bRowStride: aColumnStride, bColumnStride: aRowStride,
                 beta: beta, c: c, cRowStride: 1, cColumnStride: ldc)
-        } else {
+        case .packed:
             // Each worker packs all of the operand it does not split: split the dimension
             // whose operand is larger, so the duplicated packing is the smaller one (∂W =
             // δᵀ·X with m = 300, n = 784 splits columns). Either way every C element is
@@ -176,6 +193,98 @@ enum NativeGEMM {
 
         static let task: bp_parallel_task = { context, worker in
             context!.assumingMemoryBound(to: PackedJob.self).pointee.run(worker: worker)
+        }
+    }
+
+    /// Batches up to this many rows take the unpacked small-batch products
+    /// (`bp_sgemm_dot`, `bp_sgemm_small_k`).
+    static let smallBatchLimit = Int(BP_SMALL_K_MAX)
+    /// Column block of the dot-product kernel (the widest of the instruction sets).
+    static let dotColumns = Int(BP_DOT_COLUMNS_AVX512)
+    /// Small-batch products below this many floating-point operations stay on one thread.
+    /// 784-30 with 10 rows (470 kFLOP, a few µs) ran slower on two threads than on one when
+    /// split at 400 kFLOP: each step's weights and gradients then move between the two
+    /// cores' caches (the optimizer updates them all on the calling thread).
+    static let smallBatchParallelThreshold = 4_000_000
+
+    /// Which algorithm computes a product, chosen from the whole problem's shape.
+    enum Path: Equatable {
+        /// ∂W = δᵀ·X of a small batch (op(A) = Aᵀ, k ≤ 16, n > 16): k outer products, with
+        /// the register tiles reading δ and X in place.
+        case smallBatchOuterProducts
+        /// Z = X·Wᵀ of a small batch (op(B) = Bᵀ, m ≤ 16, n > 16): dot products along k
+        /// straight from the rows of X and W.
+        case smallBatchDotProducts
+        /// n ≤ 16, or a tiny product: the skinny kernel over unpacked A.
+        case fewColumns
+        /// m ≤ 16: the skinny kernel on the transposed problem.
+        case fewRows
+        /// Everything else: packed panels and register tiles.
+        case packed
+
+        init(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int) {
+            let tiny = m * n * k < NativeGEMM.tinyProductSize
+            if !tiny && n > NativeGEMM.skinnyWidth && transposeA && !transposeB
+                && k <= NativeGEMM.smallBatchLimit {
+                self = .smallBatchOuterProducts
+            } else if !tiny && n > NativeGEMM.skinnyWidth && !transposeA && transposeB
+                && m <= NativeGEMM.smallBatchLimit {
+                self = .smallBatchDotProducts
+            } else if tiny || n <= NativeGEMM.skinnyWidth {
+                self = .fewColumns
+            } else if m <= NativeGEMM.skinnyWidth {
+                self = .fewRows
+            } else {
+                self = .packed
+            }
+        }
+
+        /// Products below this many floating-point operations run on one thread.
+        var parallelThreshold: Int {
+            switch self {
+            case .smallBatchOuterProducts, .smallBatchDotProducts: NativeGEMM.smallBatchParallelThreshold
+            case .fewColumns, .fewRows: NativeGEMM.skinnyParallelThreshold
+            case .packed: NativeGEMM.parallelThreshold
+            }
+        }
+    }
+
+    /// Columns per worker, a multiple of `unit`.
+    static func columnChunk(n: Int, workers: Int, unit: Int) -> Int {
+        ((n + workers - 1) / workers + unit - 1) / unit * unit
+    }
+
+    /// Columns [worker·chunk, (worker+1)·chunk) of a small-batch product: C = α·A·Bᵀ + β·C
+    /// (`.dot`, A is m x k, B is n x k) or C = α·Aᵀ·B + β·C (`.smallK`, A is k x m, B is k x n).
+    struct SmallBatchJob: ParallelJob {
+        enum Product { case dot, smallK }
+        var product: Product
+        var level: SIMDLevel
+        var chunk, m, n, k: Int
+        var alpha: Float
+        var a: UnsafePointer<Float>
+        var lda: Int
+        var b: UnsafePointer<Float>
+        var ldb: Int
+        var beta: Float
+        var c: UnsafeMutablePointer<Float>
+        var ldc: Int
+
+        func run(worker: Int) {
+            let start = worker * chunk
+            let end = min(n, start + chunk)
+            if start >= end { return }
+            let simd = Int32(level.rawValue)
+            switch product {
+            case .dot:
+                bp_sgemm_dot(m, end - start, k, alpha, a, lda, b + start * ldb, ldb, beta, c + start, ldc, simd)
+            case .smallK:
+                bp_sgemm_small_k(m, end - start, k, alpha, a, lda, b + start, ldb, beta, c + start, ldc, simd)
+            }
+        }
+
+        static let task: bp_parallel_task = { context, worker in
+            context!.assumingMemoryBound(to: SmallBatchJob.self).pointee.run(worker: worker)
         }
     }
 
@@ -325,7 +434,8 @@ enum NativeGEMM {
                 packPanels(
                     source: b + pc * bRowStride + jc * bColumnStride,
                     acrossStride: bColumnStride, depthStride: bRowStride,
-                    across: nc, depth: kc, panelWidth: nr, allowHalfPanel: true, into: packedB)
+                    across: nc, depth: kc, panelWidth: nr, allowHalfPanel: true, into: packedB,
+                    level: blocking.level)
                 let blockBeta: Float = pc == 0 ? beta : 1
                 var ic = rows.lowerBound
                 while ic < rows.upperBound {
@@ -334,7 +444,7 @@ enum NativeGEMM {
                         source: a + ic * aRowStride + pc * aColumnStride,
                         acrossStride: aRowStride, depthStride: aColumnStride,
                         across: mc, depth: kc, panelWidth: mr, allowHalfPanel: false,
-                        into: packedA)
+                        into: packedA, level: blocking.level)
                     // One A micro-panel (kc x mr) stays in L1 while the B panels stream
                     // from L2.
                     var ir = 0
@@ -367,62 +477,16 @@ enum NativeGEMM {
     /// step p, the values at across-index q·panelWidth ..< (q+1)·panelWidth, zero past the end.
     /// Element (across x, depth p) is `source[x * acrossStride + p * depthStride]`. With
     /// `allowHalfPanel`, a last panel with at most panelWidth/2 values is panelWidth/2 wide.
+    /// `bp_pack_panels` (gemm_packing.c) does the copy, with vector copies when acrossStride
+    /// is 1 and in-register transposes when depthStride is 1.
     @inline(__always)
     static func packPanels(
         source: UnsafePointer<Float>, acrossStride: Int, depthStride: Int,
-        across: Int, depth: Int, panelWidth fullWidth: Int, allowHalfPanel: Bool,
-        into target: UnsafeMutablePointer<Float>
+        across: Int, depth: Int, panelWidth: Int, allowHalfPanel: Bool,
+        into target: UnsafeMutablePointer<Float>, level: SIMDLevel
     ) {
-        if acrossStride == 1 {
-            // Contiguous along the panels: read each depth step's `across` values as one run
-            // and deal them out to the panels (full cache lines, one read stream).
-            for p in 0..<depth {
-                let from = source + p * depthStride
-                var x0 = 0
-                while x0 < across {
-                    let width = min(fullWidth, across - x0)
-                    let panelWidth = allowHalfPanel && 2 * width <= fullWidth ? fullWidth / 2 : fullWidth
-                    // Every panel before this one is full width.
-                    let to = target + x0 * depth + p * panelWidth
-                    for x in 0..<width { to[x] = from[x0 + x] }
-                    for x in width..<panelWidth { to[x] = 0 }
-                    x0 += fullWidth
-                }
-            }
-            return
-        }
-        var x0 = 0
-        var panel = target
-        while x0 < across {
-            let width = min(fullWidth, across - x0)
-            let panelWidth = allowHalfPanel && 2 * width <= fullWidth ? fullWidth / 2 : fullWidth
-            let origin = source + x0 * acrossStride
-            // Contiguous along depth: `width` read streams, one contiguous write stream,
-            // four depth steps per pass.
-            var p = 0
-            while p + 4 <= depth {
-                let to = panel + p * panelWidth
-                for x in 0..<width {
-                    let from = origin + x * acrossStride + p * depthStride
-                    to[x] = from[0]
-                    to[panelWidth + x] = from[depthStride]
-                    to[2 * panelWidth + x] = from[2 * depthStride]
-                    to[3 * panelWidth + x] = from[3 * depthStride]
-                }
-                p += 4
-            }
-            while p < depth {
-                let to = panel + p * panelWidth
-                for x in 0..<width { to[x] = origin[x * acrossStride + p * depthStride] }
-                p += 1
-            }
-            if width < panelWidth {
-                for p in 0..<depth {
-                    (panel + p * panelWidth + width).update(repeating: 0, count: panelWidth - width)
-                }
-            }
-            panel += panelWidth * depth
-            x0 += fullWidth
-        }
+        bp_pack_panels(
+            source, acrossStride, depthStride, across, depth, panelWidth,
+            allowHalfPanel ? 1 : 0, target, Int32(level.rawValue))
     }
 }

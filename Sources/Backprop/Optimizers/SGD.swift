@@ -1,3 +1,5 @@
+import CBackpropKernels
+
 /// Stochastic gradient descent with PyTorch's `torch.optim.SGD` update rule:
 ///
 ///     g ← ∂J/∂θ + λ_wd·θ                                     (weight decay, if any)
@@ -35,7 +37,28 @@ public struct SGD: Optimizer, Codable, Equatable {
         let mu = Scalar(momentum)
         let keep = 1 - Scalar(dampening)
         let nesterov = nesterov
+        let level = Int32(Backend.current.simdLevel.rawValue)
+        var constants = bp_sgd_constants(
+            learningRate: Float(learningRate), weightDecay: Float(weightDecay), momentum: Float(momentum),
+            keep: Float(1 - dampening), nesterov: nesterov ? 1 : 0, firstStep: firstStep ? 1 : 0)
         forEachParameter(parameters, slots: momentum == 0 ? 0 : 1) { theta, gradient, slots, count, _ in
+            if Scalar.self == Float.self {
+                // The same update, vectorized in C with the same rounding.
+                theta.withMemoryRebound(to: Float.self, capacity: count) { theta in
+                    gradient.withMemoryRebound(to: Float.self, capacity: count) { gradient in
+                        if mu == 0 {
+                            bp_sgd_update(theta, gradient, nil, count, &constants, level)
+                            return
+                        }
+                        slots[0].storage.withUnsafeMutableBufferPointer { velocity in
+                            velocity.withMemoryRebound(to: Float.self) { velocity in
+                                bp_sgd_update(theta, gradient, velocity.baseAddress!, count, &constants, level)
+                            }
+                        }
+                    }
+                }
+                return
+            }
             if mu == 0 {
                 for i in 0..<count { theta[i] -= rate * (gradient[i] + decay * theta[i]) }
                 return

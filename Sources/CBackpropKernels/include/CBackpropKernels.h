@@ -54,12 +54,82 @@ void bp_sgemm_skinny_portable(long m, long n, long k, float alpha, const float *
                               long acs, const float *bp, float beta, float *c, long crs,
                               long ccs);
 
+// MARK: - Products of a small batch (no packing; see gemm_small_batch.c)
+
+/// C (m x n) ← α·A·Bᵀ + β·C with A[i][p] = a[i*lda + p] and B[j][p] = b[j*ldb + p]: dot
+/// products along k in blocks of BP_DOT_ROWS x BP_DOT_COLUMNS. For few rows (m ≤ 16).
+#define BP_DOT_ROWS_AVX512 4
+#define BP_DOT_COLUMNS_AVX512 6
+#define BP_DOT_ROWS_AVX2 2
+#define BP_DOT_COLUMNS_AVX2 4
+#define BP_DOT_ROWS_PORTABLE 2
+#define BP_DOT_COLUMNS_PORTABLE 4
+void bp_sgemm_dot(long m, long n, long k, float alpha, const float *a, long lda,
+                  const float *b, long ldb, float beta, float *c, long ldc, int level);
+
+/// C (m x n) ← α·Aᵀ·B + β·C with A[p][i] = a[p*lda + i] and B[p][j] = b[p*ldb + j], for
+/// k ≤ BP_SMALL_K_MAX: the register-tile kernels read A and B in place.
+#define BP_SMALL_K_MAX 16
+void bp_sgemm_small_k(long m, long n, long k, float alpha, const float *a, long lda,
+                      const float *b, long ldb, float beta, float *c, long ldc, int level);
+
+/// The tile kernels with A's values for step p at a + p·as and B's at b + p·bs.
+void bp_sgemm_tile_avx512_strided(long kc, const float *a, long as, const float *b, long bs,
+                                  float *c, long ldc, float alpha, float beta, long rows,
+                                  long cols);
+void bp_sgemm_tile_avx2_strided(long kc, const float *a, long as, const float *b, long bs,
+                                float *c, long ldc, float alpha, float beta, long rows,
+                                long cols);
+void bp_sgemm_tile_portable_strided(long kc, const float *a, long as, const float *b, long bs,
+                                    float *c, long ldc, float alpha, float beta, long rows,
+                                    long cols);
+void bp_sgemm_half_tile_avx512_strided(long kc, const float *a, long as, const float *b,
+                                       long bs, float *c, long ldc, float alpha, float beta,
+                                       long rows, long cols);
+void bp_sgemm_half_tile_avx2_strided(long kc, const float *a, long as, const float *b,
+                                     long bs, float *c, long ldc, float alpha, float beta,
+                                     long rows, long cols);
+void bp_sgemm_half_tile_portable_strided(long kc, const float *a, long as, const float *b,
+                                         long bs, float *c, long ldc, float alpha, float beta,
+                                         long rows, long cols);
+
+// MARK: - Panel packing
+//
+// Copies a depth x across block, element (across x, depth p) at
+// source[x*acrossStride + p*depthStride], into panels of panelWidth (W) across-values:
+// target[q*W*depth + p*w + x] = element (q*W + x, p), zero for q*W + x ≥ across. w = W for every
+// panel except that, with allowHalfPanel, a last panel holding at most W/2 values is W/2 wide.
+// Fast paths for acrossStride == 1 and depthStride == 1; level as in bp_cpu_simd_level().
+
+void bp_pack_panels(const float *source, long acrossStride, long depthStride, long across,
+                    long depth, long panelWidth, int allowHalfPanel, float *target, int level);
+
 // MARK: - Per-thread scratch buffers
 
 /// A 64-byte aligned buffer of at least `count` floats owned by the calling thread, one per
 /// `slot` (0..<4). It is reused by later calls on the same thread and grown (contents lost)
 /// when a larger count is asked for; freed when the thread exits. NULL if memory runs out.
 float *bp_thread_buffer(int slot, long count);
+
+// MARK: - Activation gradients, bias broadcast, column sums (bitwise equal to the Swift rules)
+
+/// a = z if z > 0 or z is NaN, else 0.
+void bp_relu_forward(const float *z, float *a, long count, int level);
+/// dZ = dA if z > 0, else 0.
+void bp_relu_backward(const float *z, const float *dA, float *dZ, long count, int level);
+/// dZ = dA·a·(1 − a), evaluated left to right.
+void bp_sigmoid_backward(const float *a, const float *dA, float *dZ, long count, int level);
+/// dZ = dA·(1 − a·a).
+void bp_tanh_backward(const float *a, const float *dA, float *dZ, long count, int level);
+/// x[r][c] += row[c] for a rows x columns row-major x.
+void bp_add_row_vector(float *x, long rows, long columns, const float *row, int level);
+/// sums[c] = Σᵣ x[r][c], rows added in order 0, 1, … for every column.
+void bp_sum_columns(const float *x, long rows, long columns, float *sums, int level);
+
+// MARK: - Finite check
+
+/// 1 if none of the `count` values is NaN or ±∞, else 0 (level as in bp_cpu_simd_level).
+int bp_all_finite(const float *values, long count, int level);
 
 // MARK: - Parallel loops
 
@@ -81,6 +151,18 @@ void bp_vtanh(const float *x, float *y, long count, int level);
 
 #include "small_network.h"
 
+
+/// The per-step constants of an SGD update (see SGD.swift for the rule).
+typedef struct {
+    float learningRate, weightDecay, momentum;
+    float keep;          // 1 − dampening
+    int nesterov;
+    int firstStep;       // the velocity starts as the first gradient
+} bp_sgd_constants;
+
+/// One SGD step over `count` parameters; `velocity` is NULL without momentum.
+void bp_sgd_update(float *theta, const float *gradient, float *velocity, long count,
+                   const bp_sgd_constants *constants, int level);
 
 /// The per-step constants of an Adam/AdamW update (see Adam.swift for the rule).
 typedef struct {
