@@ -1,3 +1,5 @@
+import CBackpropKernels
+
 /// The buffers one training step works in, sized once per batch size and reused, so the
 /// steady-state step allocates nothing.
 ///
@@ -37,49 +39,84 @@ public final class Workspace<Scalar: NetworkScalar> {
         }
     }
 
-    /// Copies the given rows of `dataset` into `input` and `targets`, in the given order.
+    /// Copies rows `rows` of `dataset` (inputs and targets) into the batch, in that order.
     public func loadRows(_ rows: ArraySlice<Int>, of dataset: Dataset<Scalar>) {
-        let start = rows.startIndex
-        loadRows(count: rows.count, of: dataset) { rows[start + $0] }
+        rows.withUnsafeBufferPointer { indices in
+            gather(count: rows.count, of: dataset, indices: indices.baseAddress, firstRow: 0)
+        }
     }
 
-    /// Copies the rows `rows` of `dataset` into `input` and `targets`.
+    /// Copies the consecutive rows `rows` of `dataset` into the batch.
     public func loadRows(_ rows: Range<Int>, of dataset: Dataset<Scalar>) {
-        let start = rows.lowerBound
-        loadRows(count: rows.count, of: dataset) { start + $0 }
+        gather(count: rows.count, of: dataset, indices: nil, firstRow: rows.lowerBound)
     }
 
+    /// Batches with at least this many bytes of inputs are copied by two threads (when the
+    /// backend has them): a shuffled batch of 128 images is ~10% of a 784-256-128-10 step.
+    static var parallelGatherBytes: Int { 256 * 1024 }
+
+    /// Batch row r ← dataset row `indices[r]` (or `firstRow + r` without indices).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func loadRows(count: Int, of dataset: Dataset<Scalar>, sourceRow: (Int) -> Int) {
+    func gather(count: Int, of dataset: Dataset<Scalar>, indices: UnsafePointer<Int>?, firstRow: Int) {
         resize(rows: count)
         let inputWidth = input.columns
         let targetWidth = targets.columns
         precondition(dataset.inputs.columns == inputWidth && dataset.targets.columns == targetWidth,
                      "Workspace: data set shape does not fit the network")
+        guard count > 0, inputWidth > 0, targetWidth > 0 else { return }
+        let bytes = count * inputWidth * MemoryLayout<Scalar>.stride
+        let workers = bytes >= Self.parallelGatherBytes ? max(1, min(Backend.current.threads, availableCores, 2)) : 1
         dataset.inputs.storage.withUnsafeBufferPointer { sourceInputs in
             dataset.targets.storage.withUnsafeBufferPointer { sourceTargets in
                 input.storage.withUnsafeMutableBufferPointer { destinationInputs in
                     targets.storage.withUnsafeMutableBufferPointer { destinationTargets in
-                        for destination in 0..<count {
-                            let row = sourceRow(destination)
-                            (destinationInputs.baseAddress! + destination * inputWidth).update(
-                                from: sourceInputs.baseAddress! + row * inputWidth, count: inputWidth)
-                            (destinationTargets.baseAddress! + destination * targetWidth).update(
-                                from: sourceTargets.baseAddress! + row * targetWidth, count: targetWidth)
-                        }
+                        let scalar = MemoryLayout<Scalar>.stride
+                        parallelFor(workers: workers, RowGatherJob(
+                            count: count, workers: workers, indices: indices, firstRow: firstRow,
+                            sourceInputs: UnsafeRawPointer(sourceInputs.baseAddress!),
+                            sourceTargets: UnsafeRawPointer(sourceTargets.baseAddress!),
+                            inputs: UnsafeMutableRawPointer(destinationInputs.baseAddress!),
+                            targets: UnsafeMutableRawPointer(destinationTargets.baseAddress!),
+                            inputBytes: inputWidth * scalar, targetBytes: targetWidth * scalar))
                     }
                 }
             }
         }
     }
 
-    /// Loads a batch given directly as matrices (copies them into the buffers).
     public func load(inputs: Matrix<Scalar>, targets newTargets: Matrix<Scalar>) {
         precondition(inputs.columns == input.columns && newTargets.columns == targets.columns && inputs.rows == newTargets.rows,
                      "Workspace: batch shape does not fit the network")
         resize(rows: inputs.rows)
         input.storage.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: inputs.storage, count: inputs.storage.count) }
         targets.storage.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: newTargets.storage, count: newTargets.storage.count) }
+    }
+}
+
+/// Copies a share of a batch's rows: worker w takes batch rows [w·⌈count/workers⌉, …). Pure
+/// byte copies into disjoint rows, so the batch is the same whichever thread copies which row.
+struct RowGatherJob: ParallelJob {
+    var count, workers: Int
+    var indices: UnsafePointer<Int>?
+    var firstRow: Int
+    var sourceInputs, sourceTargets: UnsafeRawPointer
+    var inputs, targets: UnsafeMutableRawPointer
+    /// Bytes per row of inputs and of targets.
+    var inputBytes, targetBytes: Int
+
+    func run(worker: Int) {
+        let chunk = (count + workers - 1) / workers
+        let start = min(worker * chunk, count)
+        let end = min(start + chunk, count)
+        for destination in start..<end {
+            let row = indices.map { $0[destination] } ?? firstRow + destination
+            (inputs + destination * inputBytes).copyMemory(from: sourceInputs + row * inputBytes, byteCount: inputBytes)
+            (targets + destination * targetBytes).copyMemory(from: sourceTargets + row * targetBytes, byteCount: targetBytes)
+        }
+    }
+
+    static let task: bp_parallel_task = { context, worker in
+        context!.assumingMemoryBound(to: RowGatherJob.self).pointee.run(worker: worker)
     }
 }
