@@ -242,11 +242,7 @@ import Testing
             Case(transposeA: true, transposeB: false, m: 131, n: 2001, k: 10, alpha: 1, beta: 0),
         ]
         for testCase in cases + skinnyCases + smallBatchCases {
-            let threshold = NativeGEMM.Path(
-                transposeA: testCase.transposeA, transposeB: testCase.transposeB,
-                m: testCase.m, n: testCase.n, k: testCase.k
-            ).parallelThreshold
-            #expect(2 * testCase.m * testCase.n * testCase.k >= threshold)
+            #expect(2 * testCase.m * testCase.n * testCase.k >= NativeGEMM.parallelThreshold)
             let one = Self.run(testCase, backend: Backend(threads: 1))
             let two = Self.run(testCase, backend: Backend(threads: 2))
             #expect(one.ratio <= 1, "\(testCase): error/allowed = \(one.ratio)")

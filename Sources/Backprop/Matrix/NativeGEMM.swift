@@ -2,9 +2,14 @@ import CBackpropKernels
 
 /// The package's own single-precision matrix product, C ← α·op(A)·op(B) + β·C, row-major.
 ///
-/// Three paths, chosen from the whole problem's shape (never from a worker's share of it, so
-/// that every element is computed the same way for any thread count):
+/// Five paths (`Path`), chosen from the whole problem's shape (never from a worker's share of
+/// it, so that every element is computed the same way for any thread count):
 ///
+/// - **Small batch, Z = X·Wᵀ** (op(B) = Bᵀ, m ≤ 16): dot products along k read straight from
+///   the rows of X and W (`bp_sgemm_dot`); nothing is packed.
+/// - **Small batch, ∂W = δᵀ·X** (op(A) = Aᵀ, k ≤ 16): the register tiles read δ and X in
+///   place, since δ's rows already are the MR-value groups a packed panel would hold
+///   (`bp_sgemm_small_k`).
 /// - **Few columns** (n ≤ 16, or a tiny product m·n·k < 32768): op(B) is copied into strips
 ///   of 16 columns (k x 16, zero padded) and a "skinny" C kernel walks the rows of A in
 ///   place. No packing of A, no padding of n = 10 to a full register tile.
@@ -12,20 +17,22 @@ import CBackpropKernels
 ///   writing Cᵀ through C's strides.
 /// - **Everything else**: Goto/BLIS blocking. For each NC-column block of op(B) and each
 ///   k slice (at most KC deep), op(B) is packed into NR-wide panels; for each MC-row block
-///   of op(A), op(A) is packed into MR-high panels; an MR x NR register-tile kernel then runs
-///   over every panel pair. Slices are summed into C in increasing order of k.
+///   of op(A), op(A) is packed into MR-high panels (`bp_pack_panels`); an MR x NR
+///   register-tile kernel then runs over every panel pair. Slices are summed into C in
+///   increasing order of k.
 ///
-/// Threads split the rows of C (in multiples of the tile height), never k, so the sums, and
+/// Threads split the rows or the columns of C (in whole tiles), never k, so the sums, and
 /// therefore the results, are bitwise the same for 1 and 2 threads. The second thread comes
 /// from a persistent pool (`parallelFor`); packing buffers are per-thread
 /// (`bp_thread_buffer`), allocated on first use and reused after, so a warm call allocates
 /// nothing.
 enum NativeGEMM {
-    /// Products below this many floating-point operations (2·m·n·k) stay on one thread.
+    /// Products below this many floating-point operations (2·m·n·k) stay on one thread, on
+    /// every path. 1000x300·300x10 (6 MFLOP) takes 87 µs on one thread and 49 µs on two. A
+    /// 10-row batch of 784-30 (470 kFLOP per product) ran slower on two: its weights and
+    /// gradients then move between the cores' caches every step, since the optimizer
+    /// updates them on the calling thread.
     static let parallelThreshold = 4_000_000
-    /// The same for the few-rows/few-columns paths, which stream A once and gain less from a
-    /// second thread than waking it costs (1000x300·300x10: 90 µs on one thread).
-    static let skinnyParallelThreshold = 16_000_000
     /// Below this m·n·k, the skinny kernel is used even for wide products.
     static let tinyProductSize = 32_768
     /// Column-strip width of the skinny kernel.
@@ -101,7 +108,7 @@ enum NativeGEMM {
         let blocking = blockingByLevel[level.rawValue]
         let flops = 2 * m * n * k
         let path = Path(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k)
-        let workers = flops >= path.parallelThreshold ? max(1, min(threads, availableCores)) : 1
+        let workers = flops >= parallelThreshold ? max(1, min(threads, availableCores)) : 1
         // op(A)[i, p] = a[i * aRowStride + p * aColumnStride], likewise for B.
         let aRowStride = transposeA ? 1 : lda
         let aColumnStride = transposeA ? lda : 1
@@ -201,12 +208,6 @@ enum NativeGEMM {
     static let smallBatchLimit = Int(BP_SMALL_K_MAX)
     /// Column block of the dot-product kernel (the widest of the instruction sets).
     static let dotColumns = Int(BP_DOT_COLUMNS_AVX512)
-    /// Small-batch products below this many floating-point operations stay on one thread.
-    /// 784-30 with 10 rows (470 kFLOP, a few µs) ran slower on two threads than on one when
-    /// split at 400 kFLOP: each step's weights and gradients then move between the two
-    /// cores' caches (the optimizer updates them all on the calling thread).
-    static let smallBatchParallelThreshold = 4_000_000
-
     /// Which algorithm computes a product, chosen from the whole problem's shape.
     enum Path: Equatable {
         /// ∂W = δᵀ·X of a small batch (op(A) = Aᵀ, k ≤ 16, n > 16): k outer products, with
@@ -236,15 +237,6 @@ enum NativeGEMM {
                 self = .fewRows
             } else {
                 self = .packed
-            }
-        }
-
-        /// Products below this many floating-point operations run on one thread.
-        var parallelThreshold: Int {
-            switch self {
-            case .smallBatchOuterProducts, .smallBatchDotProducts: NativeGEMM.smallBatchParallelThreshold
-            case .fewColumns, .fewRows: NativeGEMM.skinnyParallelThreshold
-            case .packed: NativeGEMM.parallelThreshold
             }
         }
     }
