@@ -109,11 +109,10 @@ struct RowGatherJob: ParallelJob {
         let chunk = (count + workers - 1) / workers
         let start = min(worker * chunk, count)
         let end = min(start + chunk, count)
-        for destination in start..<end {
-            let row = indices.map { $0[destination] } ?? firstRow + destination
-            (inputs + destination * inputBytes).copyMemory(from: sourceInputs + row * inputBytes, byteCount: inputBytes)
-            (targets + destination * targetBytes).copyMemory(from: sourceTargets + row * targetBytes, byteCount: targetBytes)
-        }
+        guard start < end else { return }
+        let rows = indices.map { $0 + start }
+        bp_gather_rows(inputs + start * inputBytes, sourceInputs, rows, firstRow + start, end - start, inputBytes)
+        bp_gather_rows(targets + start * targetBytes, sourceTargets, rows, firstRow + start, end - start, targetBytes)
     }
 
     static let task: bp_parallel_task = { context, worker in

@@ -131,6 +131,14 @@ void bp_sum_columns(const float *x, long rows, long columns, float *sums, int le
 /// 1 if none of the `count` values is NaN or ±∞, else 0 (level as in bp_cpu_simd_level).
 int bp_all_finite(const float *values, long count, int level);
 
+// MARK: - Batch gathering
+
+/// Copies `count` rows of `rowBytes` bytes: destination row r ← source row rows[r] (or
+/// firstRow + r when rows is NULL). Rows are copied in groups, line by line, so that the
+/// cache misses of scattered rows overlap.
+void bp_gather_rows(void *destination, const void *source, const long *rows, long firstRow,
+                    long count, long rowBytes);
+
 // MARK: - Parallel loops
 
 typedef void (*bp_parallel_task)(void *context, long worker);
