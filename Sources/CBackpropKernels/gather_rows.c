@@ -15,6 +15,11 @@ void bp_gather_rows(void *destination, const void *source, const long *rows, lon
                     long count, long rowBytes) {
     char *to = destination;
     const char *from = source;
+    if (!rows) {
+        // Consecutive rows are one block: a plain copy streams it best.
+        memcpy(to, from + firstRow * rowBytes, (size_t)(count * rowBytes));
+        return;
+    }
     for (long start = 0; start < count; start += BP_GATHER_GROUP) {
         long group = count - start < BP_GATHER_GROUP ? count - start : BP_GATHER_GROUP;
         const char *in[BP_GATHER_GROUP];
