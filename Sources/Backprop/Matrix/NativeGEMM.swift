@@ -148,8 +148,11 @@ enum NativeGEMM {
             // whose operand is larger, so the duplicated packing is the smaller one (∂W =
             // δᵀ·X with m = 300, n = 784 splits columns). Either way every C element is
             // computed by one worker, the same way, so results do not depend on the split.
+            // Columns go in half panels (784 = 400 + 384 rather than 416 + 368: the second
+            // thread waited for 13% of the ∂W₁ product), a worker's last panel then being half
+            // wide.
             let splitColumns = n > m
-            let unit = splitColumns ? blocking.nr : blocking.mr
+            let unit = splitColumns ? blocking.nr / 2 : blocking.mr
             let perWorker = ((splitColumns ? n : m) + workers - 1) / workers
             let chunk = (perWorker + unit - 1) / unit * unit
             parallelFor(
