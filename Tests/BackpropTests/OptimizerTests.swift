@@ -101,11 +101,16 @@ import Testing
         #expect(parameter.optimizerSlots[0].storage == m && parameter.optimizerSlots[1].storage == v)
     }
 
-    /// The vectorized Float SGD kernel rounds exactly like the rule written out in Swift:
-    /// plain, with momentum and dampening, and Nesterov, each with weight decay.
+    /// The vectorized Float SGD kernel (split over two threads for large tensors) rounds
+    /// exactly like the rule written out in Swift: plain, with momentum and dampening, and
+    /// Nesterov, each with weight decay.
     @Test(arguments: [(0.0, 0.0, false), (0.9, 0.1, false), (0.8, 0.0, true)])
     func sgdKernelMatchesTheRuleBitForBit(momentum: Double, dampening: Double, nesterov: Bool) {
-        let count = 1_001  // not a multiple of any vector width
+        let count = 20_001  // above the two-thread threshold, not a multiple of any vector width
+        #expect(count >= SGDKernelJob.parallelThreshold)
+        let saved = Backend.current.threads
+        Backend.current.threads = 2
+        defer { Backend.current.threads = saved }
         var generator = SeededGenerator(seed: 13)
         let start = (0..<count).map { _ in Float(generator.nextNormal()) }
         let gradients = (0..<3).map { _ in (0..<count).map { _ in Float(generator.nextNormal()) } }

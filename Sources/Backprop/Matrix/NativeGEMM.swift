@@ -27,11 +27,9 @@ import CBackpropKernels
 /// (`bp_thread_buffer`), allocated on first use and reused after, so a warm call allocates
 /// nothing.
 enum NativeGEMM {
-    /// Products below this many floating-point operations (2·m·n·k) stay on one thread, on
-    /// every path. 1000x300·300x10 (6 MFLOP) takes 87 µs on one thread and 49 µs on two. A
-    /// 10-row batch of 784-30 (470 kFLOP per product) ran slower on two: its weights and
-    /// gradients then move between the cores' caches every step, since the optimizer
-    /// updates them on the calling thread.
+    /// Products below this many floating-point operations (2·m·n·k) stay on one thread
+    /// (small batches: `smallBatchParallelThreshold`). 1000x300·300x10 (6 MFLOP) takes 87 µs
+    /// on one thread and 49 µs on two.
     static let parallelThreshold = 4_000_000
     /// Below this m·n·k, the skinny kernel is used even for wide products.
     static let tinyProductSize = 32_768
@@ -108,7 +106,9 @@ enum NativeGEMM {
         let blocking = blockingByLevel[level.rawValue]
         let flops = 2 * m * n * k
         let path = Path(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k)
-        let workers = flops >= parallelThreshold ? max(1, min(threads, availableCores)) : 1
+        let smallBatch = path == .smallBatchOuterProducts || path == .smallBatchDotProducts
+        let threshold = smallBatch ? smallBatchParallelThreshold : parallelThreshold
+        let workers = flops >= threshold ? max(1, min(threads, availableCores)) : 1
         // op(A)[i, p] = a[i * aRowStride + p * aColumnStride], likewise for B.
         let aRowStride = transposeA ? 1 : lda
         let aColumnStride = transposeA ? lda : 1
@@ -117,17 +117,21 @@ enum NativeGEMM {
 
         switch path {
         case .smallBatchOuterProducts:
+            // ∂W's rows are W's rows, the forward product's columns: with a row split each
+            // thread computes, and the optimizer then updates, the weights it read forward.
+            let splitRows = m >= 2 * blocking.mr
             parallelFor(
                 workers: workers,
                 SmallBatchJob(
-                    product: .smallK, level: level, chunk: columnChunk(n: n, workers: workers, unit: blocking.nr),
+                    product: splitRows ? .smallKRows : .smallK, level: level,
+                    chunk: splitRows ? (m + workers - 1) / workers : columnChunk(n: n, workers: workers, unit: blocking.nr / 2),
                     m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
                     beta: beta, c: c, ldc: ldc))
         case .smallBatchDotProducts:
             parallelFor(
                 workers: workers,
                 SmallBatchJob(
-                    product: .dot, level: level, chunk: columnChunk(n: n, workers: workers, unit: dotColumns),
+                    product: .dot, level: level, chunk: (n + workers - 1) / workers,
                     m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
                     beta: beta, c: c, ldc: ldc))
         case .fewColumns:
@@ -209,8 +213,11 @@ enum NativeGEMM {
     /// Batches up to this many rows take the unpacked small-batch products
     /// (`bp_sgemm_dot`, `bp_sgemm_small_k`).
     static let smallBatchLimit = Int(BP_SMALL_K_MAX)
-    /// Column block of the dot-product kernel (the widest of the instruction sets).
-    static let dotColumns = Int(BP_DOT_COLUMNS_AVX512)
+    /// Small-batch products split between threads from this many floating-point operations:
+    /// a 10-row batch of 784-30 (470 kFLOP per product, ~5 µs on one thread) gains when each
+    /// thread keeps to the same rows of W forward, backward and in the optimizer.
+    static let smallBatchParallelThreshold = 400_000
+
     /// Which algorithm computes a product, chosen from the whole problem's shape.
     enum Path: Equatable {
         /// ∂W = δᵀ·X of a small batch (op(A) = Aᵀ, k ≤ 16, n > 16): k outer products, with
@@ -252,7 +259,8 @@ enum NativeGEMM {
     /// Columns [worker·chunk, (worker+1)·chunk) of a small-batch product: C = α·A·Bᵀ + β·C
     /// (`.dot`, A is m x k, B is n x k) or C = α·Aᵀ·B + β·C (`.smallK`, A is k x m, B is k x n).
     struct SmallBatchJob: ParallelJob {
-        enum Product { case dot, smallK }
+        /// `.smallKRows` splits C's rows between the workers, the others its columns.
+        enum Product { case dot, smallK, smallKRows }
         var product: Product
         var level: SIMDLevel
         var chunk, m, n, k: Int
@@ -267,10 +275,12 @@ enum NativeGEMM {
 
         func run(worker: Int) {
             let start = worker * chunk
-            let end = min(n, start + chunk)
+            let end = min(product == .smallKRows ? m : n, start + chunk)
             if start >= end { return }
             let simd = Int32(level.rawValue)
             switch product {
+            case .smallKRows:
+                bp_sgemm_small_k(end - start, n, k, alpha, a + start, lda, b, ldb, beta, c + start * ldc, ldc, simd)
             case .dot:
                 bp_sgemm_dot(m, end - start, k, alpha, a, lda, b + start * ldb, ldb, beta, c + start, ldc, simd)
             case .smallK:

@@ -1,7 +1,7 @@
 import CBackpropKernels
 
 /// One Adam/AdamW update of a `Float` tensor through the vectorized C kernel, split into
-/// disjoint halves on two threads when the tensor is large. Every element is updated by the
+/// disjoint shares (`parameterShare`) on two threads when the tensor is large. Every element is updated by the
 /// same arithmetic whichever thread runs it, so the result does not depend on the split.
 struct AdamKernelJob: ParallelJob {
     var theta: UnsafeMutablePointer<Float>
@@ -17,14 +17,11 @@ struct AdamKernelJob: ParallelJob {
     static let parallelThreshold = 65_536
 
     func run(worker: Int) {
-        // Chunks are multiples of 64 parameters so both halves start on a vector boundary.
-        let chunk = (count + workers - 1) / workers
-        let aligned = (chunk + 63) / 64 * 64
-        let start = min(worker * aligned, count)
-        let end = min(start + aligned, count)
-        guard start < end else { return }
+        let share = parameterShare(worker: worker, workers: workers, count: count)
+        guard !share.isEmpty else { return }
+        let start = share.lowerBound
         var constants = constants
-        bp_adam_update(theta + start, gradient + start, m + start, v + start, end - start, &constants, level)
+        bp_adam_update(theta + start, gradient + start, m + start, v + start, share.count, &constants, level)
     }
 
     static let task: bp_parallel_task = { context, worker in

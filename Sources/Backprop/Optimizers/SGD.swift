@@ -37,8 +37,7 @@ public struct SGD: Optimizer, Codable, Equatable {
         let mu = Scalar(momentum)
         let keep = 1 - Scalar(dampening)
         let nesterov = nesterov
-        let level = Int32(Backend.current.simdLevel.rawValue)
-        var constants = bp_sgd_constants(
+        let constants = bp_sgd_constants(
             learningRate: Float(learningRate), weightDecay: Float(weightDecay), momentum: Float(momentum),
             keep: Float(1 - dampening), nesterov: nesterov ? 1 : 0, firstStep: firstStep ? 1 : 0)
         forEachParameter(parameters, slots: momentum == 0 ? 0 : 1) { theta, gradient, slots, count, _ in
@@ -47,12 +46,14 @@ public struct SGD: Optimizer, Codable, Equatable {
                 theta.withMemoryRebound(to: Float.self, capacity: count) { theta in
                     gradient.withMemoryRebound(to: Float.self, capacity: count) { gradient in
                         if mu == 0 {
-                            bp_sgd_update(theta, gradient, nil, count, &constants, level)
+                            SGDKernelJob.update(theta: theta, gradient: gradient, velocity: nil, count: count, constants: constants)
                             return
                         }
                         slots[0].storage.withUnsafeMutableBufferPointer { velocity in
                             velocity.withMemoryRebound(to: Float.self) { velocity in
-                                bp_sgd_update(theta, gradient, velocity.baseAddress!, count, &constants, level)
+                                SGDKernelJob.update(
+                                    theta: theta, gradient: gradient, velocity: velocity.baseAddress!, count: count,
+                                    constants: constants)
                             }
                         }
                     }

@@ -177,14 +177,12 @@ public final class Trainer<Scalar: NetworkScalar> {
     /// all ones; adding one to the exponent field then carries into the sign bit. The check
     /// ORs those carries with integer operations only, so the loop vectorizes (a
     /// floating-point sum would be a serial dependency chain). Float arrays go through
-    /// `bp_all_finite`, the same test in C with the CPU's widest vectors; Double arrays
+    /// `bp_all_finite`, the same test in C with the CPU's widest vectors (`FiniteCheckJob`); Double arrays
     /// through the loop below.
     static func allFinite(_ values: [Scalar]) -> Bool {
         values.withUnsafeBufferPointer { buffer in
             if Scalar.self == Float.self {
-                return buffer.withMemoryRebound(to: Float.self) { values in
-                    bp_all_finite(values.baseAddress, values.count, Int32(Backend.current.simdLevel.rawValue)) != 0
-                }
+                return buffer.withMemoryRebound(to: Float.self) { FiniteCheckJob.allFinite($0) }
             }
             guard MemoryLayout<Scalar>.size == 8 else { return buffer.allSatisfy(\.isFinite) }
             return buffer.withMemoryRebound(to: UInt64.self) { words in

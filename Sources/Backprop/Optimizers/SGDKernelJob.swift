@@ -1,0 +1,45 @@
+import CBackpropKernels
+
+/// One SGD update of a `Float` tensor through the vectorized C kernel (`bp_sgd_update`), split
+/// into disjoint shares (`parameterShare`) on two threads when the tensor is large. Every
+/// element is updated by the same arithmetic whichever thread runs it, so the result does not
+/// depend on the split.
+struct SGDKernelJob: ParallelJob {
+    var theta: UnsafeMutablePointer<Float>
+    var gradient: UnsafePointer<Float>
+    /// nil without momentum.
+    var velocity: UnsafeMutablePointer<Float>?
+    var count: Int
+    var workers: Int
+    var constants: bp_sgd_constants
+    var level: Int32
+
+    /// Tensors below this many parameters are updated on the calling thread only. The update
+    /// is a pass over memory; above this size the second core's cache bandwidth pays for the
+    /// hand-off (784-30: 23 520 weights, updated by the threads that computed their gradients).
+    static let parallelThreshold = 16_384
+
+    func run(worker: Int) {
+        let share = parameterShare(worker: worker, workers: workers, count: count)
+        guard !share.isEmpty else { return }
+        var constants = constants
+        bp_sgd_update(theta + share.lowerBound, gradient + share.lowerBound,
+                      velocity.map { $0 + share.lowerBound }, share.count, &constants, level)
+    }
+
+    static let task: bp_parallel_task = { context, worker in
+        context!.assumingMemoryBound(to: SGDKernelJob.self).pointee.run(worker: worker)
+    }
+
+    /// Runs the update, on two threads when the tensor is large and the backend has them.
+    static func update(
+        theta: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>,
+        velocity: UnsafeMutablePointer<Float>?, count: Int, constants: bp_sgd_constants
+    ) {
+        let backend = Backend.current
+        let workers = count >= parallelThreshold ? max(1, min(backend.threads, availableCores, 2)) : 1
+        parallelFor(workers: workers, SGDKernelJob(
+            theta: theta, gradient: gradient, velocity: velocity, count: count, workers: workers,
+            constants: constants, level: Int32(backend.simdLevel.rawValue)))
+    }
+}
