@@ -62,6 +62,18 @@ import Testing
             }
         }
         #expect(Trainer<Float>.allFinite([]))
+
+        // Large arrays are checked in two shares on two threads: a NaN in either is found.
+        let saved = Backend.current.threads
+        Backend.current.threads = 2
+        defer { Backend.current.threads = saved }
+        let large = [Float](repeating: 1, count: FiniteCheckJob.parallelThreshold + 999)
+        #expect(Trainer<Float>.allFinite(large))
+        for position in [0, large.count / 2 - 1, large.count / 2 + 64, large.count - 1] {
+            var copy = large
+            copy[position] = .nan
+            #expect(!Trainer<Float>.allFinite(copy), "NaN at \(position)")
+        }
     }
 
     /// Same seed, same flags: bitwise identical parameters and losses.
