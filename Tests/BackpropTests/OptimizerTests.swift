@@ -107,7 +107,7 @@ import Testing
     @Test(arguments: [(0.0, 0.0, false), (0.9, 0.1, false), (0.8, 0.0, true)])
     func sgdKernelMatchesTheRuleBitForBit(momentum: Double, dampening: Double, nesterov: Bool) {
         let count = 20_001  // above the two-thread threshold, not a multiple of any vector width
-        #expect(count >= SGDKernelJob.parallelThreshold)
+        #expect(SGDKernelJob.parallelRange.contains(count))
         let saved = Backend.current.threads
         Backend.current.threads = 2
         defer { Backend.current.threads = saved }

@@ -67,7 +67,7 @@ import Testing
         let saved = Backend.current.threads
         Backend.current.threads = 2
         defer { Backend.current.threads = saved }
-        let large = [Float](repeating: 1, count: FiniteCheckJob.parallelThreshold + 999)
+        let large = [Float](repeating: 1, count: FiniteCheckJob.parallelRange.lowerBound + 999)
         #expect(Trainer<Float>.allFinite(large))
         for position in [0, large.count / 2 - 1, large.count / 2 + 64, large.count - 1] {
             var copy = large

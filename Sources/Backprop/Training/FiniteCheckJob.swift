@@ -11,8 +11,10 @@ struct FiniteCheckJob: ParallelJob {
     /// One flag per worker: 1 if its share is all finite.
     var results: UnsafeMutablePointer<Int32>
 
-    /// Arrays below this many values are checked on the calling thread only.
-    static let parallelThreshold = 16_384
+    /// Arrays with this many values are checked on two threads (the sizes for which the
+    /// optimizer splits its update too: `SGDKernelJob.parallelRange`), others on the calling
+    /// thread.
+    static let parallelRange = SGDKernelJob.parallelRange
 
     func run(worker: Int) {
         let share = parameterShare(worker: worker, workers: workers, count: count)
@@ -28,7 +30,7 @@ struct FiniteCheckJob: ParallelJob {
         let backend = Backend.current
         let level = Int32(backend.simdLevel.rawValue)
         guard let base = values.baseAddress else { return true }
-        let workers = values.count >= parallelThreshold ? max(1, min(backend.threads, availableCores, 2)) : 1
+        let workers = parallelRange.contains(values.count) ? max(1, min(backend.threads, availableCores, 2)) : 1
         if workers == 1 { return bp_all_finite(base, values.count, level) != 0 }
         return withUnsafeTemporaryAllocation(of: Int32.self, capacity: workers) { results in
             parallelFor(workers: workers, FiniteCheckJob(
