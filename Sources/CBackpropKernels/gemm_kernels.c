@@ -15,20 +15,7 @@
 // compute a product with few rows as the transposed product with few columns.
 
 #include "CBackpropKernels.h"
-#include <string.h>
-
-#if defined(__x86_64__) || defined(__i386__)
-#define BP_X86 1
-#define TARGET_AVX512 __attribute__((target("avx512f")))
-#define TARGET_AVX2 __attribute__((target("avx2,fma")))
-#endif
-
-typedef float bp_v16 __attribute__((vector_size(64)));
-typedef float bp_v8 __attribute__((vector_size(32)));
-typedef float bp_v4 __attribute__((vector_size(16)));
-
-#define LOADV(VT, p) ({ VT _v; memcpy(&_v, (p), sizeof(VT)); _v; })
-#define STOREV(VT, p, v) do { VT _v = (v); memcpy((p), &_v, sizeof(VT)); } while (0)
+#include "gemm_vectors.h"
 
 // C tile update for a tile held in memory at `ct` with row stride `ldct`.
 #define TILE_UPDATE(VT, LANES, MR, NV, ct, ldct)                                      \

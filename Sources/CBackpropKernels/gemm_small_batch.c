@@ -19,19 +19,7 @@
 // caller splits C's columns between threads.
 
 #include "CBackpropKernels.h"
-#include <string.h>
-
-#if defined(__x86_64__) || defined(__i386__)
-#define BP_X86 1
-#define TARGET_AVX512 __attribute__((target("avx512f")))
-#define TARGET_AVX2 __attribute__((target("avx2,fma")))
-#endif
-
-typedef float bp_v16 __attribute__((vector_size(64)));
-typedef float bp_v8 __attribute__((vector_size(32)));
-typedef float bp_v4 __attribute__((vector_size(16)));
-
-#define LOADV(VT, p) ({ VT _v; memcpy(&_v, (p), sizeof(VT)); _v; })
+#include "gemm_vectors.h"
 
 // MARK: - Few rows: dot products along k
 
