@@ -11,7 +11,7 @@ import Testing
     static func values(seed: UInt64) -> [Float] {
         var generator = SeededGenerator(seed: seed)
         var values = (0..<count).map { _ in Float(generator.nextNormal()) }
-        let specials: [Float] = [.nan, .infinity, -.infinity, 0, -0.0, .leastNonzeroMagnitude, -1e-40, 1, -1]
+        let specials: [Float] = [.nan, .infinity, -.infinity, 0, -0.0, .leastNonzeroMagnitude, -Float.leastNormalMagnitude / 2, 1, -1]
         for (offset, special) in specials.enumerated() { values[offset * 8 + Int(seed % 5)] = special }
         return values
     }
