@@ -13,10 +13,11 @@
 //   its lanes in a fixed order at the end.
 // - `bp_sgemm_small_k` computes C = α·Aᵀ·B + β·C for k ≤ BP_SMALL_K_MAX with the register-tile
 //   kernels reading A and B in place (A's rows are exactly the MR-value groups a packed panel
-//   would hold). Edge tiles read from zero-padded copies so nothing past an operand is read.
+//   would hold). Edge tiles are recomputed in place or read zero-padded copies, so nothing
+//   past an operand is read.
 //
 // In both, an element's value does not depend on its position in a block or on how the
-// caller splits C's columns between threads.
+// caller splits C's rows or columns between threads.
 
 #include "CBackpropKernels.h"
 #include "gemm_vectors.h"

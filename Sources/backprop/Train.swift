@@ -89,7 +89,7 @@ struct Train: ParsableCommand {
     @Flag(name: .customLong("restore-best-weights"), help: "With --early-stopping, end with the best epoch's parameters.")
     var restoreBestWeights = false
 
-    @Option(help: "Threads for matrix products (default: what is fastest for the model's size).")
+    @Option(help: "Threads for the training step (default: what is fastest for the model's size).")
     var threads: Int?
 
     // MARK: Output
