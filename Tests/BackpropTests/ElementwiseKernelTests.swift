@@ -53,4 +53,28 @@ import Testing
         let expected = (0..<columns).map { c in (0..<rows).reduce(Float(0)) { $0 + x[$1 * columns + c] } }
         Self.expectSameBits(sums, expected, "column sums \(level.name)")
     }
+
+    /// Large arrays are split between two threads; every element comes out bitwise as on one.
+    @Test func twoThreadSplitsAreBitwiseEqualToOne() {
+        let count = ElementwiseJob.parallelThreshold + 1_001
+        var generator = SeededGenerator(seed: 9)
+        let z = (0..<count).map { _ in Float(generator.nextNormal() * 4) }
+        let dA = (0..<count).map { _ in Float(generator.nextNormal()) }
+        let level = Int32(SIMDLevel.detected.rawValue)
+        func outputs(threads: Int) -> [[Float]] {
+            let saved = Backend.current.threads
+            Backend.current.threads = threads
+            defer { Backend.current.threads = saved }
+            var sigmoid = [Float](repeating: 0, count: count), relu = sigmoid, gradient = sigmoid
+            ElementwiseJob.run(bp_vsigmoid, z, &sigmoid, count: count, level: level)
+            ElementwiseJob.run(bp_relu_forward, z, &relu, count: count, level: level)
+            ElementwiseJob.run(bp_sigmoid_backward, sigmoid, dA, &gradient, count: count, level: level)
+            return [sigmoid, relu, gradient]
+        }
+        let one = outputs(threads: 1), two = outputs(threads: 2)
+        for (a, b) in zip(one, two) { Self.expectSameBits(b, a, "1 vs 2 threads") }
+        var expected = [Float](repeating: 0, count: count)
+        bp_vsigmoid(z, &expected, count, level)
+        Self.expectSameBits(one[0], expected, "split vs one call")
+    }
 }

@@ -17,7 +17,9 @@ public struct ReLU<Scalar: NetworkScalar>: Layer {
     public func forward(_ input: Matrix<Scalar>, into output: inout Matrix<Scalar>) {
         Matrix.map(input, into: &output) { z, a, count in
             // Float: the same rule vectorized in C (bitwise equal).
-            if Scalar.self == Float.self { return bp_relu_forward(z.floats, a.floats, count, Backend.kernelLevel) }
+            if Scalar.self == Float.self {
+                return ElementwiseJob.run(bp_relu_forward, z.floats, a.floats, count: count, level: Backend.kernelLevel)
+            }
             // NaN stays NaN (z > 0 is false, but z * 0 is NaN only for NaN and ±inf).
             for i in 0..<count { a[i] = z[i] > 0 ? z[i] : (z[i].isNaN ? z[i] : 0) }
         }
@@ -32,7 +34,7 @@ public struct ReLU<Scalar: NetworkScalar>: Layer {
         guard computeInputGradient else { return }
         Matrix.zip(input, outputGradient, into: &inputGradient) { z, dA, dZ, count in
             if Scalar.self == Float.self {
-                return bp_relu_backward(z.floats, dA.floats, dZ.floats, count, Backend.kernelLevel)
+                return ElementwiseJob.run(bp_relu_backward, z.floats, dA.floats, dZ.floats, count: count, level: Backend.kernelLevel)
             }
             for i in 0..<count { dZ[i] = z[i] > 0 ? dA[i] : 0 }
         }

@@ -26,7 +26,7 @@ public struct Sigmoid<Scalar: NetworkScalar>: Layer {
         Matrix.zip(output, outputGradient, into: &inputGradient) { a, dA, dZ, count in
             // Float: the same rule vectorized in C (bitwise equal).
             if Scalar.self == Float.self {
-                return bp_sigmoid_backward(a.floats, dA.floats, dZ.floats, count, Backend.kernelLevel)
+                return ElementwiseJob.run(bp_sigmoid_backward, a.floats, dA.floats, dZ.floats, count: count, level: Backend.kernelLevel)
             }
             for i in 0..<count { dZ[i] = dA[i] * a[i] * (1 - a[i]) }
         }

@@ -25,7 +25,7 @@ public struct Tanh<Scalar: NetworkScalar>: Layer {
         Matrix.zip(output, outputGradient, into: &inputGradient) { a, dA, dZ, count in
             // Float: the same rule vectorized in C (bitwise equal).
             if Scalar.self == Float.self {
-                return bp_tanh_backward(a.floats, dA.floats, dZ.floats, count, Backend.kernelLevel)
+                return ElementwiseJob.run(bp_tanh_backward, a.floats, dA.floats, dZ.floats, count: count, level: Backend.kernelLevel)
             }
             for i in 0..<count { dZ[i] = dA[i] * (1 - a[i] * a[i]) }
         }

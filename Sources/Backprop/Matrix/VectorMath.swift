@@ -32,17 +32,17 @@ public enum VectorMath {
 
     /// output[i] = e^input[i]
     public static func exp(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
-        bp_vexp(input, output, count, level)
+        ElementwiseJob.run(bp_vexp, input, output, count: count, level: level)
     }
 
     /// output[i] = σ(input[i]) = 1 / (1 + e^−input[i])
     public static func sigmoid(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
-        bp_vsigmoid(input, output, count, level)
+        ElementwiseJob.run(bp_vsigmoid, input, output, count: count, level: level)
     }
 
     /// output[i] = tanh(input[i])
     public static func tanh(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
-        bp_vtanh(input, output, count, level)
+        ElementwiseJob.run(bp_vtanh, input, output, count: count, level: level)
     }
 
     /// The `Float` functions with the kernels forced to `level` (for testing each one).
