@@ -59,8 +59,10 @@
             for (int r = 0; r < R; r++) {                                                   \
                 long i = i0 + r < m ? i0 + r : m - 1;                                       \
                 arow[r] = a + i * lda;                                                      \
-                memset(atail[r], 0, sizeof atail[r]);                                       \
-                if (tail) memcpy(atail[r], arow[r] + kv, (size_t)tail * sizeof(float));     \
+                if (tail) {                                                                 \
+                    memset(atail[r], 0, sizeof atail[r]);                                   \
+                    memcpy(atail[r], arow[r] + kv, (size_t)tail * sizeof(float));           \
+                }                                                                           \
             }                                                                               \
             for (long j0 = 0; j0 < n; j0 += S) {                                            \
                 const float *brow[S];                                                       \
@@ -68,8 +70,10 @@
                 for (int s = 0; s < S; s++) {                                               \
                     long j = j0 + s < n ? j0 + s : n - 1;                                   \
                     brow[s] = b + j * ldb;                                                  \
-                    memset(btail[s], 0, sizeof btail[s]);                                   \
-                    if (tail) memcpy(btail[s], brow[s] + kv, (size_t)tail * sizeof(float)); \
+                    if (tail) {                                                             \
+                        memset(btail[s], 0, sizeof btail[s]);                               \
+                        memcpy(btail[s], brow[s] + kv, (size_t)tail * sizeof(float));       \
+                    }                                                                       \
                 }                                                                           \
                 VT acc[R][S];                                                               \
                 for (int r = 0; r < R; r++)                                                 \
