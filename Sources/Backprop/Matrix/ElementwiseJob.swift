@@ -39,7 +39,7 @@ struct ElementwiseJob: ParallelJob {
     }
 
     static func workers(count: Int) -> Int {
-        count >= parallelThreshold ? max(1, min(Backend.current.threads, availableCores, 2)) : 1
+        splitWorkers(count >= parallelThreshold)
     }
 
     /// output[i] = kernel(input[i]) for i in 0..<count.

@@ -33,3 +33,9 @@ func parallelFor<Job: ParallelJob>(workers: Int, _ job: Job) {
 
 /// The number of cores this process may run on (never less than 1).
 let availableCores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+/// The workers of a job split in two shares: two when `worthSplitting` and the backend has
+/// two threads and the machine two cores, else one (the calling thread).
+func splitWorkers(_ worthSplitting: Bool) -> Int {
+    worthSplitting ? max(1, min(Backend.current.threads, availableCores, 2)) : 1
+}

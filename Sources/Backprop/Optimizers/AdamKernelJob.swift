@@ -35,7 +35,7 @@ struct AdamKernelJob: ParallelJob {
         constants: bp_adam_constants
     ) {
         let backend = Backend.current
-        let workers = count >= parallelThreshold ? max(1, min(backend.threads, availableCores, 2)) : 1
+        let workers = splitWorkers(count >= parallelThreshold)
         parallelFor(workers: workers, AdamKernelJob(
             theta: theta, gradient: gradient, m: m, v: v, count: count, workers: workers,
             constants: constants, level: Int32(backend.simdLevel.rawValue)))

@@ -39,7 +39,7 @@ struct SGDKernelJob: ParallelJob {
         velocity: UnsafeMutablePointer<Float>?, count: Int, constants: bp_sgd_constants
     ) {
         let backend = Backend.current
-        let workers = parallelRange.contains(count) ? max(1, min(backend.threads, availableCores, 2)) : 1
+        let workers = splitWorkers(parallelRange.contains(count))
         parallelFor(workers: workers, SGDKernelJob(
             theta: theta, gradient: gradient, velocity: velocity, count: count, workers: workers,
             constants: constants, level: Int32(backend.simdLevel.rawValue)))

@@ -30,7 +30,7 @@ struct FiniteCheckJob: ParallelJob {
         let backend = Backend.current
         let level = Int32(backend.simdLevel.rawValue)
         guard let base = values.baseAddress else { return true }
-        let workers = parallelRange.contains(values.count) ? max(1, min(backend.threads, availableCores, 2)) : 1
+        let workers = splitWorkers(parallelRange.contains(values.count))
         if workers == 1 { return bp_all_finite(base, values.count, level) != 0 }
         return withUnsafeTemporaryAllocation(of: Int32.self, capacity: workers) { results in
             parallelFor(workers: workers, FiniteCheckJob(

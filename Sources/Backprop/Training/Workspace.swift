@@ -67,7 +67,7 @@ public final class Workspace<Scalar: NetworkScalar> {
                      "Workspace: data set shape does not fit the network")
         guard count > 0, inputWidth > 0, targetWidth > 0 else { return }
         let bytes = count * inputWidth * MemoryLayout<Scalar>.stride
-        let workers = bytes >= Self.parallelGatherBytes ? max(1, min(Backend.current.threads, availableCores, 2)) : 1
+        let workers = splitWorkers(bytes >= Self.parallelGatherBytes)
         dataset.inputs.storage.withUnsafeBufferPointer { sourceInputs in
             dataset.targets.storage.withUnsafeBufferPointer { sourceTargets in
                 input.storage.withUnsafeMutableBufferPointer { destinationInputs in
