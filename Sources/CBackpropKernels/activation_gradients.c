@@ -6,23 +6,14 @@
 // layer writes it, so each kernel gives bitwise the same result as that rule at every level.
 
 #include "CBackpropKernels.h"
-#include <string.h>
-
-#if defined(__x86_64__) || defined(__i386__)
-#define BP_X86 1
-#endif
+#include "simd_vectors.h"
 
 #pragma clang fp contract(off)
 
-typedef float bp_e16 __attribute__((vector_size(64)));
 typedef int bp_m16 __attribute__((vector_size(64)));
-typedef float bp_e8 __attribute__((vector_size(32)));
 typedef int bp_m8 __attribute__((vector_size(32)));
-typedef float bp_e4 __attribute__((vector_size(16)));
 typedef int bp_m4 __attribute__((vector_size(16)));
 
-#define ELOAD(VT, p) ({ VT _v; memcpy(&_v, (p), sizeof(VT)); _v; })
-#define ESTORE(VT, p, v) do { VT _v = (v); memcpy((p), &_v, sizeof(VT)); } while (0)
 #define SELECT(VT, VM, mask, yes, no) ((VT)(((VM)(yes) & (mask)) | ((VM)(no) & ~(mask))))
 
 // Each rule is written once for a vector VT of lanes and once for the scalar tail.
@@ -30,9 +21,9 @@ typedef int bp_m4 __attribute__((vector_size(16)));
     ATTR static void bp_relu_forward_##S(const float *z, float *a, long count) {          \
         long i = 0;                                                                        \
         for (; i + LANES <= count; i += LANES) {                                           \
-            VT x = ELOAD(VT, z + i);                                                       \
+            VT x = LOADV(VT, z + i);                                                       \
             VM keep = (VM)(x > 0) | (VM)(x != x);                                          \
-            ESTORE(VT, a + i, SELECT(VT, VM, keep, x, (VT){0}));                           \
+            STOREV(VT, a + i, SELECT(VT, VM, keep, x, (VT){0}));                           \
         }                                                                                  \
         for (; i < count; i++) a[i] = (z[i] > 0 || z[i] != z[i]) ? z[i] : 0.0f;            \
     }                                                                                      \
@@ -40,8 +31,8 @@ typedef int bp_m4 __attribute__((vector_size(16)));
                                          long count) {                                     \
         long i = 0;                                                                        \
         for (; i + LANES <= count; i += LANES) {                                           \
-            VM positive = (VM)(ELOAD(VT, z + i) > 0);                                      \
-            ESTORE(VT, dZ + i, SELECT(VT, VM, positive, ELOAD(VT, dA + i), (VT){0}));      \
+            VM positive = (VM)(LOADV(VT, z + i) > 0);                                      \
+            STOREV(VT, dZ + i, SELECT(VT, VM, positive, LOADV(VT, dA + i), (VT){0}));      \
         }                                                                                  \
         for (; i < count; i++) dZ[i] = z[i] > 0 ? dA[i] : 0.0f;                            \
     }                                                                                      \
@@ -49,8 +40,8 @@ typedef int bp_m4 __attribute__((vector_size(16)));
                                             long count) {                                  \
         long i = 0;                                                                        \
         for (; i + LANES <= count; i += LANES) {                                           \
-            VT x = ELOAD(VT, a + i);                                                       \
-            ESTORE(VT, dZ + i, ELOAD(VT, dA + i) * x * (1.0f - x));                        \
+            VT x = LOADV(VT, a + i);                                                       \
+            STOREV(VT, dZ + i, LOADV(VT, dA + i) * x * (1.0f - x));                        \
         }                                                                                  \
         for (; i < count; i++) dZ[i] = dA[i] * a[i] * (1.0f - a[i]);                       \
     }                                                                                      \
@@ -58,8 +49,8 @@ typedef int bp_m4 __attribute__((vector_size(16)));
                                          long count) {                                     \
         long i = 0;                                                                        \
         for (; i + LANES <= count; i += LANES) {                                           \
-            VT x = ELOAD(VT, a + i);                                                       \
-            ESTORE(VT, dZ + i, ELOAD(VT, dA + i) * (1.0f - x * x));                        \
+            VT x = LOADV(VT, a + i);                                                       \
+            STOREV(VT, dZ + i, LOADV(VT, dA + i) * (1.0f - x * x));                        \
         }                                                                                  \
         for (; i < count; i++) dZ[i] = dA[i] * (1.0f - a[i] * a[i]);                       \
     }                                                                                      \
@@ -69,7 +60,7 @@ typedef int bp_m4 __attribute__((vector_size(16)));
             float *line = x + r * columns;                                                 \
             long c = 0;                                                                    \
             for (; c + LANES <= columns; c += LANES)                                       \
-                ESTORE(VT, line + c, ELOAD(VT, line + c) + ELOAD(VT, row + c));            \
+                STOREV(VT, line + c, LOADV(VT, line + c) + LOADV(VT, row + c));            \
             for (; c < columns; c++) line[c] += row[c];                                    \
         }                                                                                  \
     }                                                                                      \
@@ -80,14 +71,14 @@ typedef int bp_m4 __attribute__((vector_size(16)));
             const float *line = x + r * columns;                                           \
             long c = 0;                                                                    \
             for (; c + LANES <= columns; c += LANES)                                       \
-                ESTORE(VT, sums + c, ELOAD(VT, sums + c) + ELOAD(VT, line + c));           \
+                STOREV(VT, sums + c, LOADV(VT, sums + c) + LOADV(VT, line + c));           \
             for (; c < columns; c++) sums[c] += line[c];                                   \
         }                                                                                  \
     }
 
 #ifdef BP_X86
-DEFINE_ELEMENTWISE(avx512, __attribute__((target("avx512f"))), bp_e16, bp_m16, 16)
-DEFINE_ELEMENTWISE(avx2, __attribute__((target("avx2"))), bp_e8, bp_m8, 8)
+DEFINE_ELEMENTWISE(avx512, TARGET_AVX512, bp_v16, bp_m16, 16)
+DEFINE_ELEMENTWISE(avx2, TARGET_AVX2, bp_v8, bp_m8, 8)
 #define DISPATCH(NAME, ...)                                                                \
     do {                                                                                   \
         if (level >= 2) NAME##_avx512(__VA_ARGS__);                                        \
@@ -97,7 +88,7 @@ DEFINE_ELEMENTWISE(avx2, __attribute__((target("avx2"))), bp_e8, bp_m8, 8)
 #else
 #define DISPATCH(NAME, ...) do { (void)level; NAME##_portable(__VA_ARGS__); } while (0)
 #endif
-DEFINE_ELEMENTWISE(portable, , bp_e4, bp_m4, 4)
+DEFINE_ELEMENTWISE(portable, , bp_v4, bp_m4, 4)
 
 void bp_relu_forward(const float *z, float *a, long count, int level) {
     DISPATCH(bp_relu_forward, z, a, count);

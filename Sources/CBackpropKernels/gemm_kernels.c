@@ -15,7 +15,7 @@
 // compute a product with few rows as the transposed product with few columns.
 
 #include "CBackpropKernels.h"
-#include "gemm_vectors.h"
+#include "simd_vectors.h"
 
 // C tile update for a tile held in memory at `ct` with row stride `ldct`.
 #define TILE_UPDATE(VT, LANES, MR, NV, ct, ldct)                                      \

@@ -21,18 +21,7 @@
 // output is a copy, so every copy is bitwise identical.
 
 #include "CBackpropKernels.h"
-#include <string.h>
-
-#if defined(__x86_64__) || defined(__i386__)
-#define BP_X86 1
-#endif
-
-typedef float bp_p16 __attribute__((vector_size(64)));
-typedef float bp_p8 __attribute__((vector_size(32)));
-typedef float bp_p4 __attribute__((vector_size(16)));
-
-#define PLOAD(VT, p) ({ VT _v; memcpy(&_v, (p), sizeof(VT)); _v; })
-#define PSTORE(VT, p, v) do { VT _v = (v); memcpy((p), &_v, sizeof(VT)); } while (0)
+#include "simd_vectors.h"
 
 /// Width of the panel whose first across-index is x0 (all but the last are full).
 static inline long bp_panel_width(long across, long x0, long fullWidth, int allowHalfPanel) {
@@ -60,23 +49,23 @@ static void bp_pack_general(const float *restrict source, long acrossStride, lon
 // In-register transposes: on return r[i] holds lane i of each input vector, in order.
 #define TRANSPOSE_8X8(r)                                                               \
     do {                                                                               \
-        bp_p8 t0 = __builtin_shufflevector(r[0], r[1], 0, 8, 1, 9, 4, 12, 5, 13);      \
-        bp_p8 t1 = __builtin_shufflevector(r[0], r[1], 2, 10, 3, 11, 6, 14, 7, 15);    \
-        bp_p8 t2 = __builtin_shufflevector(r[2], r[3], 0, 8, 1, 9, 4, 12, 5, 13);      \
-        bp_p8 t3 = __builtin_shufflevector(r[2], r[3], 2, 10, 3, 11, 6, 14, 7, 15);    \
-        bp_p8 t4 = __builtin_shufflevector(r[4], r[5], 0, 8, 1, 9, 4, 12, 5, 13);      \
-        bp_p8 t5 = __builtin_shufflevector(r[4], r[5], 2, 10, 3, 11, 6, 14, 7, 15);    \
-        bp_p8 t6 = __builtin_shufflevector(r[6], r[7], 0, 8, 1, 9, 4, 12, 5, 13);      \
-        bp_p8 t7 = __builtin_shufflevector(r[6], r[7], 2, 10, 3, 11, 6, 14, 7, 15);    \
+        bp_v8 t0 = __builtin_shufflevector(r[0], r[1], 0, 8, 1, 9, 4, 12, 5, 13);      \
+        bp_v8 t1 = __builtin_shufflevector(r[0], r[1], 2, 10, 3, 11, 6, 14, 7, 15);    \
+        bp_v8 t2 = __builtin_shufflevector(r[2], r[3], 0, 8, 1, 9, 4, 12, 5, 13);      \
+        bp_v8 t3 = __builtin_shufflevector(r[2], r[3], 2, 10, 3, 11, 6, 14, 7, 15);    \
+        bp_v8 t4 = __builtin_shufflevector(r[4], r[5], 0, 8, 1, 9, 4, 12, 5, 13);      \
+        bp_v8 t5 = __builtin_shufflevector(r[4], r[5], 2, 10, 3, 11, 6, 14, 7, 15);    \
+        bp_v8 t6 = __builtin_shufflevector(r[6], r[7], 0, 8, 1, 9, 4, 12, 5, 13);      \
+        bp_v8 t7 = __builtin_shufflevector(r[6], r[7], 2, 10, 3, 11, 6, 14, 7, 15);    \
         /* u0: lanes 0|4 of rows 0-3, u1: 1|5, u2: 2|6, u3: 3|7; u4-u7 rows 4-7 */      \
-        bp_p8 u0 = __builtin_shufflevector(t0, t2, 0, 1, 8, 9, 4, 5, 12, 13);          \
-        bp_p8 u1 = __builtin_shufflevector(t0, t2, 2, 3, 10, 11, 6, 7, 14, 15);        \
-        bp_p8 u2 = __builtin_shufflevector(t1, t3, 0, 1, 8, 9, 4, 5, 12, 13);          \
-        bp_p8 u3 = __builtin_shufflevector(t1, t3, 2, 3, 10, 11, 6, 7, 14, 15);        \
-        bp_p8 u4 = __builtin_shufflevector(t4, t6, 0, 1, 8, 9, 4, 5, 12, 13);          \
-        bp_p8 u5 = __builtin_shufflevector(t4, t6, 2, 3, 10, 11, 6, 7, 14, 15);        \
-        bp_p8 u6 = __builtin_shufflevector(t5, t7, 0, 1, 8, 9, 4, 5, 12, 13);          \
-        bp_p8 u7 = __builtin_shufflevector(t5, t7, 2, 3, 10, 11, 6, 7, 14, 15);        \
+        bp_v8 u0 = __builtin_shufflevector(t0, t2, 0, 1, 8, 9, 4, 5, 12, 13);          \
+        bp_v8 u1 = __builtin_shufflevector(t0, t2, 2, 3, 10, 11, 6, 7, 14, 15);        \
+        bp_v8 u2 = __builtin_shufflevector(t1, t3, 0, 1, 8, 9, 4, 5, 12, 13);          \
+        bp_v8 u3 = __builtin_shufflevector(t1, t3, 2, 3, 10, 11, 6, 7, 14, 15);        \
+        bp_v8 u4 = __builtin_shufflevector(t4, t6, 0, 1, 8, 9, 4, 5, 12, 13);          \
+        bp_v8 u5 = __builtin_shufflevector(t4, t6, 2, 3, 10, 11, 6, 7, 14, 15);        \
+        bp_v8 u6 = __builtin_shufflevector(t5, t7, 0, 1, 8, 9, 4, 5, 12, 13);          \
+        bp_v8 u7 = __builtin_shufflevector(t5, t7, 2, 3, 10, 11, 6, 7, 14, 15);        \
         r[0] = __builtin_shufflevector(u0, u4, 0, 1, 2, 3, 8, 9, 10, 11);              \
         r[1] = __builtin_shufflevector(u1, u5, 0, 1, 2, 3, 8, 9, 10, 11);              \
         r[2] = __builtin_shufflevector(u2, u6, 0, 1, 2, 3, 8, 9, 10, 11);              \
@@ -89,10 +78,10 @@ static void bp_pack_general(const float *restrict source, long acrossStride, lon
 
 #define TRANSPOSE_4X4(r)                                                               \
     do {                                                                               \
-        bp_p4 t0 = __builtin_shufflevector(r[0], r[1], 0, 4, 1, 5);                    \
-        bp_p4 t1 = __builtin_shufflevector(r[0], r[1], 2, 6, 3, 7);                    \
-        bp_p4 t2 = __builtin_shufflevector(r[2], r[3], 0, 4, 1, 5);                    \
-        bp_p4 t3 = __builtin_shufflevector(r[2], r[3], 2, 6, 3, 7);                    \
+        bp_v4 t0 = __builtin_shufflevector(r[0], r[1], 0, 4, 1, 5);                    \
+        bp_v4 t1 = __builtin_shufflevector(r[0], r[1], 2, 6, 3, 7);                    \
+        bp_v4 t2 = __builtin_shufflevector(r[2], r[3], 0, 4, 1, 5);                    \
+        bp_v4 t3 = __builtin_shufflevector(r[2], r[3], 2, 6, 3, 7);                    \
         r[0] = __builtin_shufflevector(t0, t2, 0, 1, 4, 5);                            \
         r[1] = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);                            \
         r[2] = __builtin_shufflevector(t1, t3, 0, 1, 4, 5);                            \
@@ -110,9 +99,9 @@ static void bp_pack_general(const float *restrict source, long acrossStride, lon
     static inline ATTR void bp_copy_run_##S(float *restrict to, const float *restrict from, \
                                             long count) {                              \
         long x = 0;                                                                    \
-        for (; x + 16 <= count; x += 16) PSTORE(bp_p16, to + x, PLOAD(bp_p16, from + x)); \
-        if (x + 8 <= count) { PSTORE(bp_p8, to + x, PLOAD(bp_p8, from + x)); x += 8; }  \
-        if (x + 4 <= count) { PSTORE(bp_p4, to + x, PLOAD(bp_p4, from + x)); x += 4; }  \
+        for (; x + 16 <= count; x += 16) STOREV(bp_v16, to + x, LOADV(bp_v16, from + x)); \
+        if (x + 8 <= count) { STOREV(bp_v8, to + x, LOADV(bp_v8, from + x)); x += 8; }  \
+        if (x + 4 <= count) { STOREV(bp_v4, to + x, LOADV(bp_v4, from + x)); x += 4; }  \
         for (; x < count; x++) to[x] = from[x];                                        \
     }                                                                                  \
                                                                                        \
@@ -172,27 +161,27 @@ static void bp_pack_general(const float *restrict source, long acrossStride, lon
                 long g = 0;                                                            \
                 /* Columns g..<g+8 of 8 steps: rows g..<g+8 from p, transposed. */     \
                 for (; g + 8 <= w; g += 8) {                                           \
-                    bp_p8 r[8];                                                        \
+                    bp_v8 r[8];                                                        \
                     const float *row = origin + g * ld + p;                            \
                     if (g + 8 <= width) {                                              \
-                        for (int i = 0; i < 8; i++) r[i] = PLOAD(bp_p8, row + i * ld); \
+                        for (int i = 0; i < 8; i++) r[i] = LOADV(bp_v8, row + i * ld); \
                     } else {                                                           \
                         for (int i = 0; i < 8; i++)                                    \
-                            r[i] = g + i < width ? PLOAD(bp_p8, row + i * ld) : (bp_p8){0}; \
+                            r[i] = g + i < width ? LOADV(bp_v8, row + i * ld) : (bp_v8){0}; \
                     }                                                                  \
                     TRANSPOSE_8X8(r);                                                  \
-                    for (int i = 0; i < 8; i++) PSTORE(bp_p8, to + i * w + g, r[i]);   \
+                    for (int i = 0; i < 8; i++) STOREV(bp_v8, to + i * w + g, r[i]);   \
                 }                                                                      \
                 /* Columns g..<g+4 (w not a multiple of 8): two 4x4 blocks. */         \
                 for (; g + 4 <= w; g += 4) {                                           \
                     for (int half = 0; half < 8; half += 4) {                          \
-                        bp_p4 r[4];                                                    \
+                        bp_v4 r[4];                                                    \
                         const float *row = origin + g * ld + p + half;                 \
                         for (int i = 0; i < 4; i++)                                    \
-                            r[i] = g + i < width ? PLOAD(bp_p4, row + i * ld) : (bp_p4){0}; \
+                            r[i] = g + i < width ? LOADV(bp_v4, row + i * ld) : (bp_v4){0}; \
                         TRANSPOSE_4X4(r);                                              \
                         for (int i = 0; i < 4; i++)                                    \
-                            PSTORE(bp_p4, to + (half + i) * w + g, r[i]);              \
+                            STOREV(bp_v4, to + (half + i) * w + g, r[i]);              \
                     }                                                                  \
                 }                                                                      \
                 for (; g < w; g++)                                                     \
@@ -224,8 +213,8 @@ static void bp_pack_general(const float *restrict source, long acrossStride, lon
     }
 
 #ifdef BP_X86
-DEFINE_PACKING(avx512, __attribute__((target("avx512f"))))
-DEFINE_PACKING(avx2, __attribute__((target("avx2,fma"))))
+DEFINE_PACKING(avx512, TARGET_AVX512)
+DEFINE_PACKING(avx2, TARGET_AVX2)
 #endif
 DEFINE_PACKING(portable, )
 

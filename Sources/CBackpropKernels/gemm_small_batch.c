@@ -20,7 +20,7 @@
 // caller splits C's rows or columns between threads.
 
 #include "CBackpropKernels.h"
-#include "gemm_vectors.h"
+#include "simd_vectors.h"
 
 // MARK: - Few rows: dot products along k
 

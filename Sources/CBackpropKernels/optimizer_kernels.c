@@ -5,36 +5,25 @@
 // the same seed gives the same parameters on any x86 CPU.
 
 #include "CBackpropKernels.h"
-#include <string.h>
-
-#if defined(__x86_64__) || defined(__i386__)
-#define BP_X86 1
-#endif
+#include "simd_vectors.h"
 
 #pragma clang fp contract(off)
-
-typedef float bp_of16 __attribute__((vector_size(64)));
-typedef float bp_of8 __attribute__((vector_size(32)));
-typedef float bp_of4 __attribute__((vector_size(16)));
-
-#define OLOAD(VT, p) ({ VT _v; memcpy(&_v, (p), sizeof(VT)); _v; })
-#define OSTORE(VT, p, v) do { VT _v = (v); memcpy((p), &_v, sizeof(VT)); } while (0)
 
 #define DEFINE_OPTIMIZERS(S, ATTR, VT, LANES)                                             \
     static inline ATTR void bp_adam_block_##S(float *theta, const float *gradient,       \
                                               float *m, float *v,                         \
                                               const bp_adam_constants *c) {              \
-        VT t = OLOAD(VT, theta), g = OLOAD(VT, gradient);                                \
-        VT mi = OLOAD(VT, m), vi = OLOAD(VT, v);                                         \
+        VT t = LOADV(VT, theta), g = LOADV(VT, gradient);                                \
+        VT mi = LOADV(VT, m), vi = LOADV(VT, v);                                         \
         g = g + c->coupledDecay * t;                                                     \
         t = t * c->shrink;                                                               \
         mi = c->beta1 * mi + c->oneMinusBeta1 * g;                                       \
         vi = c->beta2 * vi + c->oneMinusBeta2 * g * g;                                   \
         VT denominator = __builtin_elementwise_sqrt(vi) * c->inverseRoot + c->epsilon;   \
         t = t - c->stepSize * mi / denominator;                                          \
-        OSTORE(VT, theta, t);                                                            \
-        OSTORE(VT, m, mi);                                                               \
-        OSTORE(VT, v, vi);                                                               \
+        STOREV(VT, theta, t);                                                            \
+        STOREV(VT, m, mi);                                                               \
+        STOREV(VT, v, vi);                                                               \
     }                                                                                    \
     ATTR static void bp_adam_##S(float *theta, const float *gradient, float *m, float *v, \
                                  long count, const bp_adam_constants *c) {               \
@@ -59,14 +48,14 @@ typedef float bp_of4 __attribute__((vector_size(16)));
 #define DEFINE_SGD(S, ATTR, VT, LANES)                                                    \
     static inline ATTR void bp_sgd_block_##S(float *theta, const float *gradient,        \
                                              float *velocity, const bp_sgd_constants *c) {\
-        VT t = OLOAD(VT, theta);                                                         \
-        VT g = OLOAD(VT, gradient) + c->weightDecay * t;                                 \
+        VT t = LOADV(VT, theta);                                                         \
+        VT g = LOADV(VT, gradient) + c->weightDecay * t;                                 \
         if (velocity) {                                                                  \
-            VT b = c->firstStep ? g : c->momentum * OLOAD(VT, velocity) + c->keep * g;   \
-            OSTORE(VT, velocity, b);                                                     \
+            VT b = c->firstStep ? g : c->momentum * LOADV(VT, velocity) + c->keep * g;   \
+            STOREV(VT, velocity, b);                                                     \
             g = c->nesterov ? g + c->momentum * b : b;                                   \
         }                                                                                \
-        OSTORE(VT, theta, t - c->learningRate * g);                                      \
+        STOREV(VT, theta, t - c->learningRate * g);                                      \
     }                                                                                    \
     ATTR static void bp_sgd_##S(float *theta, const float *gradient, float *velocity,    \
                                 long count, const bp_sgd_constants *c) {                 \
@@ -86,10 +75,10 @@ typedef float bp_of4 __attribute__((vector_size(16)));
     }
 
 #ifdef BP_X86
-DEFINE_SGD(avx512, __attribute__((target("avx512f"))), bp_of16, 16)
-DEFINE_SGD(avx2, __attribute__((target("avx2,fma"))), bp_of8, 8)
+DEFINE_SGD(avx512, TARGET_AVX512, bp_v16, 16)
+DEFINE_SGD(avx2, TARGET_AVX2, bp_v8, 8)
 #endif
-DEFINE_SGD(portable, , bp_of4, 4)
+DEFINE_SGD(portable, , bp_v4, 4)
 
 void bp_sgd_update(float *theta, const float *gradient, float *velocity, long count,
                    const bp_sgd_constants *constants, int level) {
@@ -103,10 +92,10 @@ void bp_sgd_update(float *theta, const float *gradient, float *velocity, long co
 }
 
 #ifdef BP_X86
-DEFINE_OPTIMIZERS(avx512, __attribute__((target("avx512f"))), bp_of16, 16)
-DEFINE_OPTIMIZERS(avx2, __attribute__((target("avx2,fma"))), bp_of8, 8)
+DEFINE_OPTIMIZERS(avx512, TARGET_AVX512, bp_v16, 16)
+DEFINE_OPTIMIZERS(avx2, TARGET_AVX2, bp_v8, 8)
 #endif
-DEFINE_OPTIMIZERS(portable, , bp_of4, 4)
+DEFINE_OPTIMIZERS(portable, , bp_v4, 4)
 
 void bp_adam_update(float *theta, const float *gradient, float *m, float *v, long count,
                     const bp_adam_constants *constants, int level) {

@@ -1,5 +1,3 @@
-import CBackpropKernels
-
 extension Matrix {
     /// Calls `body` with the storage of `input` and `output` (same count) as raw pointers.
     @inlinable
@@ -34,19 +32,4 @@ extension Matrix {
             }
         }
     }
-}
-
-extension UnsafePointer where Pointee: NetworkScalar {
-    /// The same memory as `Float` values, for the C kernels; only used when Pointee is Float.
-    var floats: UnsafePointer<Float> { UnsafeRawPointer(self).assumingMemoryBound(to: Float.self) }
-}
-
-extension UnsafeMutablePointer where Pointee: NetworkScalar {
-    /// The same memory as `Float` values, for the C kernels; only used when Pointee is Float.
-    var floats: UnsafeMutablePointer<Float> { UnsafeMutableRawPointer(self).assumingMemoryBound(to: Float.self) }
-}
-
-extension Backend {
-    /// The instruction-set level the C kernels run at (`bp_cpu_simd_level()`'s numbering).
-    static var kernelLevel: Int32 { Int32(current.simdLevel.rawValue) }
 }

@@ -79,6 +79,9 @@ public struct Backend: Sendable, CustomStringConvertible {
         return kinds
     }
 
+    /// The instruction-set level the C kernels run at (`bp_cpu_simd_level()`'s numbering).
+    static var kernelLevel: Int32 { Int32(current.simdLevel.rawValue) }
+
     /// The backend every `Float.gemm` goes through.
     nonisolated(unsafe) public static var current = Backend()
 

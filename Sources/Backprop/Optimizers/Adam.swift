@@ -61,17 +61,9 @@ public struct Adam: Optimizer, Codable, Equatable {
                 slots[1].storage.withUnsafeMutableBufferPointer { v in
                     if Scalar.self == Float.self {
                         // The same update, vectorized in C with the same rounding.
-                        theta.withMemoryRebound(to: Float.self, capacity: count) { theta in
-                            gradient.withMemoryRebound(to: Float.self, capacity: count) { gradient in
-                                m.withMemoryRebound(to: Float.self) { m in
-                                    v.withMemoryRebound(to: Float.self) { v in
-                                        AdamKernelJob.update(theta: theta, gradient: gradient, m: m.baseAddress!,
-                                                             v: v.baseAddress!, count: count, constants: constants)
-                                    }
-                                }
-                            }
-                        }
-                        return
+                        return AdamKernelJob.update(
+                            theta: theta.floats, gradient: gradient.floats, m: m.baseAddress!.floats,
+                            v: v.baseAddress!.floats, count: count, constants: constants)
                     }
                     for i in 0..<count {
                         let g = gradient[i] + coupledDecay * theta[i]

@@ -34,10 +34,9 @@ struct AdamKernelJob: ParallelJob {
         m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, count: Int,
         constants: bp_adam_constants
     ) {
-        let backend = Backend.current
         let workers = splitWorkers(count >= parallelThreshold)
         parallelFor(workers: workers, AdamKernelJob(
             theta: theta, gradient: gradient, m: m, v: v, count: count, workers: workers,
-            constants: constants, level: Int32(backend.simdLevel.rawValue)))
+            constants: constants, level: Backend.kernelLevel))
     }
 }

@@ -43,22 +43,15 @@ public struct SGD: Optimizer, Codable, Equatable {
         forEachParameter(parameters, slots: momentum == 0 ? 0 : 1) { theta, gradient, slots, count, _ in
             if Scalar.self == Float.self {
                 // The same update, vectorized in C with the same rounding.
-                theta.withMemoryRebound(to: Float.self, capacity: count) { theta in
-                    gradient.withMemoryRebound(to: Float.self, capacity: count) { gradient in
-                        if mu == 0 {
-                            SGDKernelJob.update(theta: theta, gradient: gradient, velocity: nil, count: count, constants: constants)
-                            return
-                        }
-                        slots[0].storage.withUnsafeMutableBufferPointer { velocity in
-                            velocity.withMemoryRebound(to: Float.self) { velocity in
-                                SGDKernelJob.update(
-                                    theta: theta, gradient: gradient, velocity: velocity.baseAddress!, count: count,
-                                    constants: constants)
-                            }
-                        }
-                    }
+                if mu == 0 {
+                    return SGDKernelJob.update(
+                        theta: theta.floats, gradient: gradient.floats, velocity: nil, count: count, constants: constants)
                 }
-                return
+                return slots[0].storage.withUnsafeMutableBufferPointer { velocity in
+                    SGDKernelJob.update(
+                        theta: theta.floats, gradient: gradient.floats, velocity: velocity.baseAddress!.floats,
+                        count: count, constants: constants)
+                }
             }
             if mu == 0 {
                 for i in 0..<count { theta[i] -= rate * (gradient[i] + decay * theta[i]) }

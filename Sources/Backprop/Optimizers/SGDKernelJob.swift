@@ -33,15 +33,15 @@ struct SGDKernelJob: ParallelJob {
         context!.assumingMemoryBound(to: SGDKernelJob.self).pointee.run(worker: worker)
     }
 
-    /// Runs the update, on two threads when the tensor is large and the backend has them.
+    /// Runs the update, on two threads when its size is in `parallelRange` and the backend
+    /// has them.
     static func update(
         theta: UnsafeMutablePointer<Float>, gradient: UnsafePointer<Float>,
         velocity: UnsafeMutablePointer<Float>?, count: Int, constants: bp_sgd_constants
     ) {
-        let backend = Backend.current
         let workers = splitWorkers(parallelRange.contains(count))
         parallelFor(workers: workers, SGDKernelJob(
             theta: theta, gradient: gradient, velocity: velocity, count: count, workers: workers,
-            constants: constants, level: Int32(backend.simdLevel.rawValue)))
+            constants: constants, level: Backend.kernelLevel))
     }
 }

@@ -27,8 +27,7 @@ struct FiniteCheckJob: ParallelJob {
 
     /// Whether every value is finite (no NaN, no ±∞).
     static func allFinite(_ values: UnsafeBufferPointer<Float>) -> Bool {
-        let backend = Backend.current
-        let level = Int32(backend.simdLevel.rawValue)
+        let level = Backend.kernelLevel
         guard let base = values.baseAddress else { return true }
         let workers = splitWorkers(parallelRange.contains(values.count))
         if workers == 1 { return bp_all_finite(base, values.count, level) != 0 }

@@ -146,8 +146,8 @@ final class SmallNetworkPath<Scalar: NetworkScalar> {
                             return bind(layer: 0, rows: rows, &network, outputs) { network in
                                 var loss = 0.0
                                 let status = bp_small_network_run(
-                                    &network, Self.floats(input.baseAddress), Self.floats(targets.baseAddress),
-                                    rows, Self.floats(delta.baseAddress), computeGradients ? 1 : 0, level, &loss)
+                                    &network, input.baseAddress?.floats, targets.baseAddress?.floats,
+                                    rows, delta.baseAddress?.floats, computeGradients ? 1 : 0, level, &loss)
                                 return status == 0 ? loss : nil
                             }
                         }
@@ -174,19 +174,19 @@ final class SmallNetworkPath<Scalar: NetworkScalar> {
         let biasValues = layer.bias?.value.storage
         return weightValues.withUnsafeBufferPointer { weight -> Double? in
             guard weight.count == weightCount else { return nil }
-            Self.setElement(of: &network.weights, at: index, to: Self.floats(weight.baseAddress))
+            Self.setElement(of: &network.weights, at: index, to: weight.baseAddress?.floats)
             return layer.weight.gradient.storage.withUnsafeMutableBufferPointer { weightGradient -> Double? in
                 guard weightGradient.count == weightCount else { return nil }
-                Self.setElement(of: &network.weight_gradients, at: index, to: Self.floats(weightGradient.baseAddress))
+                Self.setElement(of: &network.weight_gradients, at: index, to: weightGradient.baseAddress?.floats)
                 return outputs[2 * index].storage.withUnsafeMutableBufferPointer { z -> Double? in
                     guard z.count == outputCount else { return nil }
-                    Self.setElement(of: &network.preactivations, at: index, to: Self.floats(z.baseAddress))
+                    Self.setElement(of: &network.preactivations, at: index, to: z.baseAddress?.floats)
                     // The activation's output (every dense layer but the last), then the bias.
                     func withActivation() -> Double? {
                         guard !isLast else { return withBias() }
                         return outputs[2 * index + 1].storage.withUnsafeMutableBufferPointer { a -> Double? in
                             guard a.count == outputCount else { return nil }
-                            Self.setElement(of: &network.activation_outputs, at: index, to: Self.floats(a.baseAddress))
+                            Self.setElement(of: &network.activation_outputs, at: index, to: a.baseAddress?.floats)
                             return withBias()
                         }
                     }
@@ -194,10 +194,10 @@ final class SmallNetworkPath<Scalar: NetworkScalar> {
                         guard let bias = layer.bias, let biasValues else { return bind(layer: index + 1, rows: rows, &network, outputs, body) }
                         return biasValues.withUnsafeBufferPointer { value -> Double? in
                             guard value.count == layer.outputSize else { return nil }
-                            Self.setElement(of: &network.biases, at: index, to: Self.floats(value.baseAddress))
+                            Self.setElement(of: &network.biases, at: index, to: value.baseAddress?.floats)
                             return bias.gradient.storage.withUnsafeMutableBufferPointer { biasGradient -> Double? in
                                 guard biasGradient.count == layer.outputSize else { return nil }
-                                Self.setElement(of: &network.bias_gradients, at: index, to: Self.floats(biasGradient.baseAddress))
+                                Self.setElement(of: &network.bias_gradients, at: index, to: biasGradient.baseAddress?.floats)
                                 return bind(layer: index + 1, rows: rows, &network, outputs, body)
                             }
                         }
@@ -206,17 +206,6 @@ final class SmallNetworkPath<Scalar: NetworkScalar> {
                 }
             }
         }
-    }
-
-    /// `Scalar` storage seen as the `Float` it is (the path exists only for `Float`).
-    @inline(__always)
-    private static func floats(_ pointer: UnsafePointer<Scalar>?) -> UnsafePointer<Float>? {
-        pointer.map { UnsafeRawPointer($0).assumingMemoryBound(to: Float.self) }
-    }
-
-    @inline(__always)
-    private static func floats(_ pointer: UnsafeMutablePointer<Scalar>?) -> UnsafeMutablePointer<Float>? {
-        pointer.map { UnsafeMutableRawPointer($0).assumingMemoryBound(to: Float.self) }
     }
 
     /// Element `index` of a C fixed-size array (imported as a homogeneous tuple).

@@ -1,8 +1,8 @@
-// Vector types, load/store and instruction-set attributes shared by the SGEMM kernels
-// (gemm_kernels.c, gemm_small_batch.c). Private to this target.
+// Float vector types, unaligned load/store and instruction-set attributes shared by the C
+// kernels of this target (private: not part of the public header).
 
-#ifndef BP_GEMM_VECTORS_H
-#define BP_GEMM_VECTORS_H
+#ifndef BP_SIMD_VECTORS_H
+#define BP_SIMD_VECTORS_H
 
 #include <string.h>
 
