@@ -124,14 +124,14 @@ enum NativeGEMM {
                 workers: workers,
                 SmallBatchJob(
                     product: splitRows ? .smallKRows : .smallK, level: level,
-                    chunk: splitRows ? (m + workers - 1) / workers : columnChunk(n: n, workers: workers, unit: blocking.nr / 2),
+                    chunk: splitRows ? chunk(of: m, workers: workers) : chunk(of: n, workers: workers, unit: blocking.nr / 2),
                     m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
                     beta: beta, c: c, ldc: ldc))
         case .smallBatchDotProducts:
             parallelFor(
                 workers: workers,
                 SmallBatchJob(
-                    product: .dot, level: level, chunk: (n + workers - 1) / workers,
+                    product: .dot, level: level, chunk: chunk(of: n, workers: workers),
                     m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
                     beta: beta, c: c, ldc: ldc))
         case .fewColumns:
@@ -157,12 +157,11 @@ enum NativeGEMM {
             // wide.
             let splitColumns = n > m
             let unit = splitColumns ? blocking.nr / 2 : blocking.mr
-            let perWorker = ((splitColumns ? n : m) + workers - 1) / workers
-            let chunk = (perWorker + unit - 1) / unit * unit
+            let perWorker = chunk(of: splitColumns ? n : m, workers: workers, unit: unit)
             parallelFor(
                 workers: workers,
                 PackedJob(
-                    blocking: blocking, splitColumns: splitColumns, chunk: chunk, m: m, n: n, k: k, alpha: alpha,
+                    blocking: blocking, splitColumns: splitColumns, chunk: perWorker, m: m, n: n, k: k, alpha: alpha,
                     a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
                     b: b, bRowStride: bRowStride, bColumnStride: bColumnStride,
                     beta: beta, c: c, ldc: ldc))
@@ -251,13 +250,15 @@ enum NativeGEMM {
         }
     }
 
-    /// Columns per worker, a multiple of `unit`.
-    static func columnChunk(n: Int, workers: Int, unit: Int) -> Int {
-        ((n + workers - 1) / workers + unit - 1) / unit * unit
+    /// Rows or columns per worker when `count` of them are split: ⌈count / workers⌉ rounded
+    /// up to a multiple of `unit`.
+    static func chunk(of count: Int, workers: Int, unit: Int = 1) -> Int {
+        ((count + workers - 1) / workers + unit - 1) / unit * unit
     }
 
-    /// Columns [worker·chunk, (worker+1)·chunk) of a small-batch product: C = α·A·Bᵀ + β·C
-    /// (`.dot`, A is m x k, B is n x k) or C = α·Aᵀ·B + β·C (`.smallK`, A is k x m, B is k x n).
+    /// Columns (rows for `.smallKRows`) [worker·chunk, (worker+1)·chunk) of a small-batch
+    /// product: C = α·A·Bᵀ + β·C (`.dot`, A is m x k, B is n x k) or C = α·Aᵀ·B + β·C
+    /// (`.smallK`, `.smallKRows`, A is k x m, B is k x n).
     struct SmallBatchJob: ParallelJob {
         /// `.smallKRows` splits C's rows between the workers, the others its columns.
         enum Product { case dot, smallK, smallKRows }
@@ -349,9 +350,7 @@ enum NativeGEMM {
                 bColumnStride: bColumnStride, beta: beta, c: c, cRowStride: cRowStride,
                 cColumnStride: cColumnStride)
         }
-        let unit = blocking.skinnyRows * 8
-        let rowsPerWorker = (m + workers - 1) / workers
-        let chunk = (rowsPerWorker + unit - 1) / unit * unit
+        let rowsPerWorker = chunk(of: m, workers: workers, unit: blocking.skinnyRows * 8)
         var column = 0
         while column < n {
             let columns = min(width, n - column)
@@ -371,7 +370,7 @@ enum NativeGEMM {
             parallelFor(
                 workers: workers,
                 SkinnyJob(
-                    kernel: blocking.skinny, chunk: chunk, m: m, columns: columns, k: k,
+                    kernel: blocking.skinny, chunk: rowsPerWorker, m: m, columns: columns, k: k,
                     alpha: alpha, a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
                     strip: strip, beta: beta, c: c + column * cColumnStride,
                     cRowStride: cRowStride, cColumnStride: cColumnStride))
