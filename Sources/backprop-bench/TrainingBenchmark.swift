@@ -69,9 +69,9 @@ struct TrainingBenchmark {
     let epochs: Int
     let steps: Int
 
+    /// Runs on `Backend.current`, which the caller has set to `threads` worker threads.
     func run() throws -> Report {
-        Backend.current.threads = threads
-        return config == .tiny ? try runTiny() : try runEpochs()
+        config == .tiny ? try runTiny() : try runEpochs()
     }
 
     // MARK: MNIST-shaped configurations
@@ -166,12 +166,12 @@ struct TrainingBenchmark {
         let before = bp_allocation_count()
         var loss = 0.0
         for _ in 0..<(steps / chunk) {
-            let start = monotonic()
+            let start = now()
             for _ in 0..<chunk {
                 loss = network.computeGradients(in: workspace)
                 optimizer.step(parameters)
             }
-            samples.append((monotonic() - start) / Double(chunk))
+            samples.append((now() - start) / Double(chunk))
         }
         let allocations = Double(bp_allocation_count() - before) / Double(steps / chunk * chunk)
         samples.sort()
@@ -183,11 +183,5 @@ struct TrainingBenchmark {
             gflops: config.flops(examples: 200) / median / 1e9,
             allocationsPerStep: bp_allocation_counting_available() == 1 ? allocations : nil,
             trainLoss: loss, trainAccuracy: evaluation.accuracy)
-    }
-
-    func monotonic() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
     }
 }

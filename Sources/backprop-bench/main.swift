@@ -206,7 +206,11 @@ struct BackpropBench: ParsableCommand {
             + ["cs229, modern, online: training epochs at the peers' configurations (seconds per epoch)",
                "tiny: seed 001's 2-3-1 network, full batch (microseconds per step)"]).joined(separator: "\n"))
 
-    @Option(help: "Which benchmark to run (\((BenchmarkRegistry.all.map(\.name) + TrainingBenchmark.Config.allCases.map(\.rawValue)).joined(separator: ", "))).")
+    /// Every name `--config` accepts: the registry's benchmarks, then the training configurations.
+    static let knownConfigs = (BenchmarkRegistry.all.map(\.name) + TrainingBenchmark.Config.allCases.map(\.rawValue))
+        .joined(separator: ", ")
+
+    @Option(help: "Which benchmark to run (\(BackpropBench.knownConfigs)).")
     var config: String
 
     @Option(help: "Epochs to run for cs229, modern, online (the first, which sizes the buffers, is not counted in the median).")
@@ -232,7 +236,7 @@ struct BackpropBench: ParsableCommand {
 
     func validate() throws {
         guard BenchmarkRegistry.named(config) != nil || TrainingBenchmark.Config(rawValue: config) != nil else {
-            throw ValidationError("Unknown config '\(config)'; known: \(BenchmarkRegistry.all.map(\.name).joined(separator: ", "))")
+            throw ValidationError("Unknown config '\(config)'; known: \(Self.knownConfigs)")
         }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard !cpuTime || threads == 1 else {
