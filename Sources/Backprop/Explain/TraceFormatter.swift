@@ -202,14 +202,9 @@ public struct TraceFormatter: Sendable {
 
     func checkLines(_ trace: ChainRuleTrace) -> [String] {
         [
-            "check: backpropagation (BP1-BP4)     \(ExplainNumber.format(trace.backpropagation))   (relative difference \(ExplainNumber.short(Self.relativeError(trace.total, trace.backpropagation))))",
-            "       finite difference (h = \(ExplainNumber.short(trace.step)))  \(ExplainNumber.format(trace.finiteDifference))   (relative difference \(ExplainNumber.short(Self.relativeError(trace.total, trace.finiteDifference))))",
+            "check: backpropagation (BP1-BP4)     \(ExplainNumber.format(trace.backpropagation))   (relative difference \(ExplainNumber.short(GradientCheck.relativeError(trace.total, trace.backpropagation))))",
+            "       finite difference (h = \(ExplainNumber.short(trace.step)))  \(ExplainNumber.format(trace.finiteDifference))   (relative difference \(ExplainNumber.short(GradientCheck.relativeError(trace.total, trace.finiteDifference))))",
         ]
-    }
-
-    /// |a − b| / max(|a| + |b|, 1e-8).
-    static func relativeError(_ a: Double, _ b: Double) -> Double {
-        abs(a - b) / max(abs(a) + abs(b), 1e-8)
     }
 
     /// Seed 002's tables: every parameter's value and ∂L/∂θ three ways.
