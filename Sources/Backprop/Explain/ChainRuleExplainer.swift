@@ -123,17 +123,12 @@ public final class ChainRuleExplainer {
         return backpropagation[parameter.tensorName]![row, column]
     }
 
-    /// (L(θ + h) − L(θ − h)) / 2h, θ restored afterwards.
+    /// (L(θ + h) − L(θ − h)) / 2h (`GradientCheck.centralDifference`), θ restored afterwards.
     public func finiteDifference(of parameter: ParameterReference, step: Double = 1e-5) -> Double {
         let tensor = tensor(of: parameter)
         let (row, column) = parameter.matrixPosition
-        let original = tensor.value[row, column]
-        defer { tensor.value[row, column] = original }
-        tensor.value[row, column] = original + step
-        let plus = network.forward(in: workspace)
-        tensor.value[row, column] = original - step
-        let minus = network.forward(in: workspace)
-        return (plus - minus) / (2 * step)
+        return GradientCheck.centralDifference(
+            of: tensor, at: row * tensor.value.columns + column, step: step, network: network, workspace: workspace)
     }
 
     func tensor(of parameter: ParameterReference) -> Parameter<Double> {

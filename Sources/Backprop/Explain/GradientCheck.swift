@@ -48,13 +48,8 @@ public struct GradientCheck: Sendable {
                 name: name, shape: parameter.value.shape, checkedCount: indices.count,
                 maximumRelativeError: 0, worstIndex: nil, analytic: 0, numeric: 0)
             for index in indices {
-                let original = parameter.value.storage[index]
-                parameter.value.storage[index] = original + step
-                let plus = network.forward(in: workspace)
-                parameter.value.storage[index] = original - step
-                let minus = network.forward(in: workspace)
-                parameter.value.storage[index] = original
-                let numeric = (plus - minus) / (2 * step)
+                let numeric = Self.centralDifference(
+                    of: parameter, at: index, step: step, network: network, workspace: workspace)
                 let exact = gradient.storage[index]
                 let error = Self.relativeError(exact, numeric)
                 // NaN compares false, so a non-finite gradient is reported through `!(<)`.
@@ -68,6 +63,23 @@ public struct GradientCheck: Sendable {
             tensors.append(worst)
         }
         return GradientCheckResult(tensors: tensors, step: step)
+    }
+
+    /// The central difference (J(θ + h) − J(θ − h)) / 2h, with θ = `parameter.value.storage[index]`
+    /// (row-major: entry (j, i) of an outputs x inputs weight is index j·inputs + i), h = `step`
+    /// and J the cost `network.forward(in: workspace)` returns for the batch loaded there.
+    /// θ is restored exactly afterwards.
+    public static func centralDifference(
+        of parameter: Parameter<Double>, at index: Int, step: Double,
+        network: Network<Double>, workspace: Workspace<Double>
+    ) -> Double {
+        let original = parameter.value.storage[index]
+        defer { parameter.value.storage[index] = original }
+        parameter.value.storage[index] = original + step
+        let plus = network.forward(in: workspace)
+        parameter.value.storage[index] = original - step
+        let minus = network.forward(in: workspace)
+        return (plus - minus) / (2 * step)
     }
 
     /// |analytic − numeric| / max(|analytic| + |numeric|, 1e-8); NaN when either is not finite.
