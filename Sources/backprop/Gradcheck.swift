@@ -80,7 +80,7 @@ struct Gradcheck: ParsableCommand {
 
     static func report(_ result: GradientCheckResult, network: Network<Double>, batchSize: Int, threshold: Double) -> String {
         var lines: [String] = []
-        lines.append("network: \(network.layers.map(\.kind.description).joined(separator: " → ")), loss \(network.loss.rawValue)")
+        lines.append("network: \(network.layerDescription), loss \(network.loss.rawValue)")
         lines.append("batch of \(batchSize) random examples; central differences in Double, h = \(scientific(result.step))")
         lines.append("relative error = |backprop - numeric| / max(|backprop| + |numeric|, 1e-8); threshold \(scientific(threshold))")
         lines.append("")

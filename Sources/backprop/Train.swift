@@ -189,7 +189,7 @@ struct Train: ParsableCommand {
 
         let progress = ProgressDisplay(enabled: !quiet && TerminalDetection.isTerminal(fileDescriptor: 1), epochs: recipe.epochs)
         if !quiet {
-            print("network: \(network.layers.map(\.kind.description).joined(separator: " → ")), loss \(recipe.loss.rawValue), \(network.parameterCount) parameters")
+            print("network: \(network.layerDescription), loss \(recipe.loss.rawValue), \(network.parameterCount) parameters")
             var line = "data: \(recipe.data) (\(session.training.count) training examples"
             if let validation = session.validation { line += ", \(validation.count) validation" }
             line += ", \(session.training.featureCount) features); \(session.trainer.optimizer.description), batch \(session.trainer.configuration.batchSize), \(recipe.epochs) epochs"

@@ -122,4 +122,10 @@ import Testing
         #expect(abs(network.parameter(named: "2.weight")!.gradient[0, 0] - (-1.787775 + 0.2)) < 1e-12)
         #expect(abs(network.parameter(named: "2.bias")!.gradient[0, 0] - -0.985) < 1e-12)
     }
+
+    /// `Network.layerDescription`'s doc example.
+    @Test func layerDescriptionJoinsPyTorchNames() throws {
+        let network = try Network<Float>(sizes: [2, 3, 1], activation: .relu, loss: .binaryCrossEntropy)
+        #expect(network.layerDescription == "Linear(2, 3) → ReLU() → Linear(3, 1)")
+    }
 }

@@ -34,7 +34,7 @@ public struct TraceFormatter: Sendable {
 
     public func text(network: Network<Double>, example: ExampleValues, traces: [ChainRuleTrace], table: [ChainRuleTrace] = []) -> String {
         var lines: [String] = []
-        lines.append("network: \(network.layers.map(\.kind.description).joined(separator: " → ")), loss \(network.loss.rawValue)")
+        lines.append("network: \(network.layerDescription), loss \(network.loss.rawValue)")
         lines.append("example: x = (\(list(example.input))), \(targetDescription(example)); L is this example's loss (N = 1)")
         lines.append("")
         lines.append("Forward pass")
@@ -228,7 +228,7 @@ public struct TraceFormatter: Sendable {
 
     public func markdown(network: Network<Double>, example: ExampleValues, traces: [ChainRuleTrace], table: [ChainRuleTrace] = []) -> String {
         var lines: [String] = []
-        lines.append("**Network** \(network.layers.map(\.kind.description).joined(separator: " → ")), loss `\(network.loss.rawValue)`  ")
+        lines.append("**Network** \(network.layerDescription), loss `\(network.loss.rawValue)`  ")
         lines.append("**Example** x = (\(list(example.input))), \(targetDescription(example)); L is this example's loss (N = 1)")
         lines.append("")
         lines.append("### Forward pass")
@@ -316,7 +316,7 @@ public struct TraceFormatter: Sendable {
             return .object(members)
         }
         var members: [(key: String, value: JSONValue)] = [
-            ("network", .string(network.layers.map(\.kind.description).joined(separator: " → "))),
+            ("network", .string(network.layerDescription)),
             ("loss_function", .string(network.loss.rawValue)),
             ("input", numbers(example.input)),
             ("target", numbers(example.target)),

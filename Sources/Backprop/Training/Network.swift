@@ -81,6 +81,12 @@ public final class Network<Scalar: NetworkScalar> {
         }
     }
 
+    /// The layers in order, as PyTorch prints them, joined by arrows, e.g.
+    /// "Linear(2, 3) → ReLU() → Linear(3, 1)".
+    public var layerDescription: String {
+        layers.map(\.kind.description).joined(separator: " → ")
+    }
+
     /// Output width (logits per example).
     public var outputSize: Int { widths[widths.count - 1] }
 

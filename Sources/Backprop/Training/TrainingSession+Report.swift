@@ -35,7 +35,7 @@ extension TrainingSession {
     public var configurationSummary: [(key: String, value: String)] {
         var pairs: [(key: String, value: String)] = [
             ("data", recipe.data),
-            ("network", network.layers.map(\.kind.description).joined(separator: " → ")),
+            ("network", network.layerDescription),
             ("loss", recipe.loss.rawValue),
             ("parameters", String(network.parameterCount)),
             ("optimizer", trainer.optimizer.description),
