@@ -92,13 +92,7 @@ struct Gradcheck: ParsableCommand {
                     String(format: "%.10g", tensor.analytic), String(format: "%.10g", tensor.numeric),
                     tensor.passes(threshold: threshold) ? "ok" : "FAIL"]
         }
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        for cells in [header] + rows {
-            var line = cells.enumerated().map { column, cell in cell + String(repeating: " ", count: widths[column] - cell.count) }
-                .joined(separator: "  ")
-            while line.last == " " { line.removeLast() }
-            lines.append(line)
-        }
+        lines += alignedRows([header] + rows)
         lines.append("")
         let worst = result.maximumRelativeError
         lines.append(result.passes(threshold: threshold)

@@ -215,13 +215,7 @@ public struct TraceFormatter: Sendable {
             [trace.parameter.description, notation.name(of: trace.parameter), ExplainNumber.format(trace.value),
              ExplainNumber.format(trace.total), ExplainNumber.format(trace.backpropagation), ExplainNumber.format(trace.finiteDifference)]
         }
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { column, cell in
-                cell + String(repeating: " ", count: widths[column] - cell.count)
-            }.joined(separator: "  ").trimmingTrailingSpaces()
-        }
-        return ["Gradients of L for every parameter"] + [line(header)] + rows.map(line)
+        return ["Gradients of L for every parameter"] + alignedRows([header] + rows)
     }
 
     // MARK: - Markdown
@@ -336,13 +330,5 @@ public struct TraceFormatter: Sendable {
         ]
         if !table.isEmpty { members.append(("table", .array(table.map { traceObject($0, withTerms: false) }))) }
         return .object(members)
-    }
-}
-
-extension String {
-    func trimmingTrailingSpaces() -> String {
-        var result = self
-        while result.last == " " { result.removeLast() }
-        return result
     }
 }
