@@ -50,9 +50,7 @@ struct Evaluate: ParsableCommand {
             if let accuracy = evaluation.accuracy { line += "  accuracy \(Train.percent(accuracy))" }
             print(line + "  (\(evaluation.count) examples)")
             if let matrix {
-                print("\nconfusion matrix (rows: true class, columns: predicted)")
-                print(matrix.text(classNames: dataset.classNames))
-                print(ClassificationReport(matrix).text(classNames: dataset.classNames))
+                printConfusionMatrix(matrix, classNames: dataset.classNames)
             }
         }
     }

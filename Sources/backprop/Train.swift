@@ -238,29 +238,26 @@ struct Train: ParsableCommand {
 
     func printSummary(_ session: TrainingSession, outputPath: String) throws {
         let network = session.network
-        let trainEvaluation = try network.evaluate(session.training)
-        var summary = "final: train loss \(Self.number(trainEvaluation.loss))"
-        if let accuracy = trainEvaluation.accuracy { summary += ", accuracy \(Self.percent(accuracy))" }
-        if let validation = session.validation {
-            let evaluation = try network.evaluate(validation)
-            summary += "; validation loss \(Self.number(evaluation.loss))"
-            if let accuracy = evaluation.accuracy { summary += ", accuracy \(Self.percent(accuracy))" }
+        let sets: [(name: String, data: Dataset<Float>?)] =
+            [("train", session.training), ("validation", session.validation), ("test", session.test)]
+        var parts: [String] = []
+        for case let (name, data?) in sets {
+            parts.append("\(name) \(Self.summary(try network.evaluate(data)))")
         }
-        if let test = session.test {
-            let evaluation = try network.evaluate(test)
-            summary += "; test loss \(Self.number(evaluation.loss))"
-            if let accuracy = evaluation.accuracy { summary += ", accuracy \(Self.percent(accuracy))" }
-        }
-        print(summary + "; saved \(outputPath)")
+        print("final: " + parts.joined(separator: "; ") + "; saved \(outputPath)")
         if !quiet, network.loss.isClassification {
             let evaluated = session.test ?? session.validation ?? session.training
-            let matrix = try ConfusionMatrix.from(network: network, dataset: evaluated)
-            let names = evaluated.classNames
             let which = session.test != nil ? "test" : session.validation != nil ? "validation" : "training"
-            print("\nconfusion matrix (\(which) set; rows: true class, columns: predicted)")
-            print(matrix.text(classNames: names))
-            print(ClassificationReport(matrix).text(classNames: names))
+            printConfusionMatrix(
+                try ConfusionMatrix.from(network: network, dataset: evaluated), classNames: evaluated.classNames, set: which)
         }
+    }
+
+    /// "loss 0.123456, accuracy 97.50%" (no accuracy for regression).
+    static func summary(_ evaluation: Evaluation) -> String {
+        var text = "loss \(number(evaluation.loss))"
+        if let accuracy = evaluation.accuracy { text += ", accuracy \(percent(accuracy))" }
+        return text
     }
 
     static func format(_ metrics: EpochMetrics, of epochs: Int) -> String {
