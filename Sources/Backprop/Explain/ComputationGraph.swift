@@ -100,9 +100,8 @@ public enum ComputationGraph {
             }
             lines.append("  }")
         }
-        let weights = network.parameters.filter { $0.parameter.role == "weight" }.map(\.parameter)
         for reference in references {
-            let value = weights[reference.denseLayer - 1].value[reference.neuron, reference.input!]
+            let value = network.parameter(named: reference.tensorName)!.value[reference.neuron, reference.input!]
             let label = "\(notation.name(of: reference)) = \(ExplainNumber.format(Double(value), digits: 4))"
             lines.append("  \(nodeName(layer: reference.denseLayer - 1, neuron: reference.input!)) -> \(nodeName(layer: reference.denseLayer, neuron: reference.neuron)) [label=\(quote(label))];")
         }

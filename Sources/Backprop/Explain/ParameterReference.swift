@@ -47,18 +47,17 @@ public struct ParameterReference: Hashable, Sendable, CustomStringConvertible {
     /// Every scalar parameter of `network` in state-dict order (tensor by tensor, row-major).
     public static func all<Scalar: NetworkScalar>(in network: Network<Scalar>) -> [ParameterReference] {
         var references: [ParameterReference] = []
-        var number = 0
-        for (index, layer) in network.layers.enumerated() {
-            guard case .dense(let inputs, let outputs, let hasBias) = layer.kind else { continue }
-            number += 1
-            for j in 0..<outputs {
-                for i in 0..<inputs {
-                    references.append(ParameterReference(layerIndex: index, denseLayer: number, role: .weight, neuron: j, input: i))
+        for layer in denseLayers(of: network) {
+            for j in 0..<layer.outputs {
+                for i in 0..<layer.inputs {
+                    references.append(ParameterReference(
+                        layerIndex: layer.layerIndex, denseLayer: layer.number, role: .weight, neuron: j, input: i))
                 }
             }
-            if hasBias {
-                for j in 0..<outputs {
-                    references.append(ParameterReference(layerIndex: index, denseLayer: number, role: .bias, neuron: j, input: nil))
+            if layer.hasBias {
+                for j in 0..<layer.outputs {
+                    references.append(ParameterReference(
+                        layerIndex: layer.layerIndex, denseLayer: layer.number, role: .bias, neuron: j, input: nil))
                 }
             }
         }
