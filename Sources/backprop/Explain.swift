@@ -100,7 +100,7 @@ struct Explain: ParsableCommand {
             let source = try DataSource(parsing: data)
             let loaded: LoadedData<Double> = try source.load(loss: network.loss, outputSize: network.outputSize, seed: seed)
             let dataset = loaded.training
-            guard (1...max(dataset.count, 1)).contains(row), dataset.count > 0 else {
+            guard row >= 1, row <= dataset.count else {
                 throw CommandFailure("\(source): --row \(row) is out of range; the data has rows 1...\(dataset.count)")
             }
             return (dataset.inputs.row(row - 1), dataset.targets.row(row - 1))
