@@ -29,29 +29,12 @@ import Testing
         Case(name: "sigmoid + BCE, 2 outputs", sizes: [3, 4, 2], activation: .sigmoid, loss: .binaryCrossEntropy),
     ]
 
-    static func batch(for testCase: Case, rows: Int, seed: UInt64) -> (Matrix<Double>, Matrix<Double>) {
-        var generator = SeededGenerator(seed: seed)
-        let inputs = Matrix<Double>(rows: rows, columns: testCase.sizes[0],
-                                    elements: (0..<rows * testCase.sizes[0]).map { _ in generator.nextNormal() })
-        let outputs = testCase.sizes.last!
-        let targets: Matrix<Double>
-        switch testCase.loss {
-        case .softmaxCrossEntropy:
-            targets = Matrix(rows: rows, columns: 1, elements: (0..<rows).map { _ in Double(generator.nextIndex(below: outputs)) })
-        case .binaryCrossEntropy:
-            targets = Matrix(rows: rows, columns: outputs, elements: (0..<rows * outputs).map { _ in Double(generator.nextIndex(below: 2)) })
-        case .meanSquaredError:
-            targets = Matrix(rows: rows, columns: outputs, elements: (0..<rows * outputs).map { _ in generator.nextNormal() })
-        }
-        return (inputs, targets)
-    }
-
     @Test(arguments: cases)
     func backpropMatchesFiniteDifferences(_ testCase: Case) throws {
         let network = try Network<Double>(
             sizes: testCase.sizes, activation: testCase.activation, loss: testCase.loss,
             initializer: .normalWithBias, seed: 7, hiddenBias: testCase.hiddenBias)
-        let (inputs, targets) = Self.batch(for: testCase, rows: 5, seed: 11)
+        let (inputs, targets) = GradientCheck.randomBatch(for: network, rows: 5, seed: 11)
         let workspace = Workspace(network: network, batchSize: 5)
         workspace.load(inputs: inputs, targets: targets)
         for (name, worst) in finiteDifferenceErrors(network, workspace: workspace, step: Self.step) {
