@@ -54,7 +54,8 @@ public struct ConfusionMatrix: Codable, Equatable, Sendable {
     /// sigmoid) against its target class (`LossFunction.targetClass`).
     ///
     /// k is the network's output width, or 2 for a one-output sigmoid network. Logits are
-    /// computed `batchSize` rows at a time to bound memory.
+    /// computed `batchSize` rows at a time in one reused workspace, as `Network.evaluate`
+    /// computes them, so `accuracy` matches its accuracy.
     /// - Throws: `ShapeError` for a regression network or data that does not fit.
     public static func from<Scalar: NetworkScalar>(
         network: Network<Scalar>, dataset: Dataset<Scalar>, batchSize: Int = 1024
@@ -69,25 +70,13 @@ public struct ConfusionMatrix: Codable, Equatable, Sendable {
         try loss.validate(targets: dataset.targets, outputSize: network.outputSize)
         let classCount = loss == .binaryCrossEntropy && network.outputSize == 1 ? 2 : network.outputSize
         var matrix = ConfusionMatrix(classCount: classCount)
-        let rowsPerBatch = max(batchSize, 1)
-        let inputWidth = dataset.inputs.columns
-        let targetWidth = dataset.targets.columns
-        var start = 0
-        while start < dataset.count {
-            let end = min(start + rowsPerBatch, dataset.count)
-            let inputs = Matrix<Scalar>(
-                rows: end - start, columns: inputWidth,
-                elements: Array(dataset.inputs.storage[start * inputWidth..<end * inputWidth]))
-            let targets = Matrix<Scalar>(
-                rows: end - start, columns: targetWidth,
-                elements: Array(dataset.targets.storage[start * targetWidth..<end * targetWidth]))
-            let logits = try network.logits(inputs)
-            for row in 0..<inputs.rows {
+        let last = network.layers.count - 1
+        network.forwardBatches(of: dataset, batchSize: batchSize) { workspace, _ in
+            for row in 0..<workspace.batchSize {
                 matrix.add(
-                    trueClass: loss.targetClass(targets: targets, row: row),
-                    predicted: loss.predictedClass(logits: logits, row: row))
+                    trueClass: loss.targetClass(targets: workspace.targets, row: row),
+                    predicted: loss.predictedClass(logits: workspace.outputs[last], row: row))
             }
-            start = end
         }
         return matrix
     }

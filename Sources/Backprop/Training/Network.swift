@@ -161,24 +161,37 @@ public final class Network<Scalar: NetworkScalar> {
         guard dataset.inputs.columns == inputSize else {
             throw ShapeError("network: expected \(inputSize) input columns, got \(dataset.inputs.columns)")
         }
-        let workspace = Workspace(network: self, batchSize: min(batchSize, max(dataset.count, 1)))
         var totalLoss = 0.0
         var correct = 0
-        var start = 0
-        while start < dataset.count {
-            let end = min(start + batchSize, dataset.count)
-            workspace.loadRows(start..<end, of: dataset)
-            totalLoss += forward(in: workspace) * Double(end - start)
+        forwardBatches(of: dataset, batchSize: batchSize) { workspace, cost in
+            totalLoss += cost * Double(workspace.batchSize)
             if loss.isClassification {
                 correct += loss.correctCount(logits: workspace.outputs[layers.count - 1], targets: workspace.targets)
             }
-            start = end
         }
         let count = Double(max(dataset.count, 1))
         return Evaluation(
             loss: totalLoss / count,
             accuracy: loss.isClassification ? Double(correct) / count : nil,
             count: dataset.count)
+    }
+
+    /// `forward(in:)` over `dataset` in consecutive batches of at most `batchSize` rows (at
+    /// least 1), in one reused workspace: `body` gets each batch's workspace (logits Z⁽ᴸ⁾ in
+    /// `outputs[layers.count - 1]`, the batch's targets in `targets`) and its cost J. The
+    /// dataset's shapes must fit the network.
+    func forwardBatches(
+        of dataset: Dataset<Scalar>, batchSize: Int, _ body: (Workspace<Scalar>, Double) -> Void
+    ) {
+        let rowsPerBatch = max(batchSize, 1)
+        let workspace = Workspace(network: self, batchSize: min(rowsPerBatch, max(dataset.count, 1)))
+        var start = 0
+        while start < dataset.count {
+            let end = min(start + rowsPerBatch, dataset.count)
+            workspace.loadRows(start..<end, of: dataset)
+            body(workspace, forward(in: workspace))
+            start = end
+        }
     }
 
     // MARK: - Training step
