@@ -1,9 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The one-line progress display of an epoch, as a string (the library never prints):
 ///
@@ -111,9 +106,7 @@ public enum ProgressBar {
 
         /// `shouldRedraw(now:force:)` on the monotonic clock.
         public mutating func shouldRedraw(force: Bool = false) -> Bool {
-            var time = timespec()
-            clock_gettime(CLOCK_MONOTONIC, &time)
-            return shouldRedraw(now: Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9, force: force)
+            shouldRedraw(now: monotonicSeconds(), force: force)
         }
 
         /// Forgets the last redraw, so that the next call draws (e.g. at a new epoch).

@@ -1,11 +1,5 @@
 import CBackpropKernels
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Minibatch training: for each epoch, (optionally) shuffle, then for each batch of
 /// `batchSize` rows run forward, BP1-BP4 and one optimizer update.
 ///
@@ -201,11 +195,4 @@ public final class Trainer<Scalar: NetworkScalar> {
     func firstNonFiniteGradient() -> String? {
         network.parameters.first { !Self.allFinite($0.parameter.gradient.storage) }?.name
     }
-}
-
-/// Seconds on a monotonic clock.
-func monotonicSeconds() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
 }
