@@ -73,14 +73,6 @@ public enum DataSource: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Whether the source has its own test split (IDX data: the `t10k` files).
-    public var hasTestSplit: Bool {
-        switch self {
-        case .idx, .fashionMNIST: true
-        default: false
-        }
-    }
-
     /// Loads the examples, with targets shaped for `loss` on a network with `outputSize`
     /// outputs (CSV: the last column is the class index, or the last k columns are targets).
     /// Pixel values of image sets stay raw (0…255): scaling is `InputScaling`'s job.

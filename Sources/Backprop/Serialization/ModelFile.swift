@@ -20,11 +20,7 @@ public enum ModelFile {
         return (try network(from: file, path: path), try inputScaling(from: file, path: path))
     }
 
-    /// The input scaling stored in a model file (`.none` when there is none).
-    public static func inputScaling(path: String) throws -> InputScaling {
-        try inputScaling(from: SafeTensors.read(from: path), path: path)
-    }
-
+    /// The input scaling stored in an already-read model file (`.none` when there is none).
     static func inputScaling(from file: SafeTensors, path: String) throws -> InputScaling {
         guard let text = file.metadata[inputScalingKey] else { return .none }
         do {
@@ -66,16 +62,14 @@ public enum ModelFile {
     }
 
     /// Reads a model written by `save`, rebuilding the network from its metadata.
-    ///
-    /// Tensors whose names start with one of `ignoringPrefixes` are skipped (checkpoints
-    /// keep optimizer state beside the parameters).
-    public static func load<Scalar: NetworkScalar>(
-        path: String, as: Scalar.Type = Scalar.self, ignoringPrefixes: [String] = []
-    ) throws -> Network<Scalar> {
-        try network(from: SafeTensors.read(from: path), path: path, ignoringPrefixes: ignoringPrefixes)
+    public static func load<Scalar: NetworkScalar>(path: String, as: Scalar.Type = Scalar.self) throws -> Network<Scalar> {
+        try network(from: SafeTensors.read(from: path), path: path)
     }
 
     /// The network described by an already-read model file (`path` names it in errors).
+    ///
+    /// Tensors whose names start with one of `ignoringPrefixes` are skipped (checkpoints
+    /// keep optimizer state beside the parameters).
     public static func network<Scalar: NetworkScalar>(
         from file: SafeTensors, path: String, as: Scalar.Type = Scalar.self, ignoringPrefixes: [String] = []
     ) throws -> Network<Scalar> {

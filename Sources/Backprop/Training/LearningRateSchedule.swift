@@ -154,11 +154,6 @@ public enum LearningRateSchedule: Codable, Equatable, Sendable {
             guard minimum >= 0, minimum.isFinite else { throw ParseError("minimum learning rate must be ≥ 0, got \(minimum)") }
         }
     }
-
-    /// Whether the rate depends on a monitored value passed to `epochEnded` (plateau only).
-    public var needsMonitoredValue: Bool {
-        if case .reduceOnPlateau = self { true } else { false }
-    }
 }
 
 extension LearningRateSchedule: CustomStringConvertible {
