@@ -114,13 +114,17 @@ public enum LearningRateSchedule: Codable, Equatable, Sendable {
                 minimum: arguments.isEmpty ? 0 : try number(0, "minimum learning rate"))
         case "plateau", "reduce-on-plateau":
             try expectCount(0...5, usage: "plateau[:FACTOR[:PATIENCE[:THRESHOLD[:COOLDOWN[:MINIMUM]]]]], e.g. plateau:0.5:3")
-            let defaults = (factor: 0.1, patience: 10, threshold: 1e-4, cooldown: 0, minimum: 0.0)
-            schedule = .reduceOnPlateau(
-                factor: arguments.count > 0 ? try number(0, "factor") : defaults.factor,
-                patience: arguments.count > 1 ? try integer(1, "patience") : defaults.patience,
-                threshold: arguments.count > 2 ? try number(2, "threshold") : defaults.threshold,
-                cooldown: arguments.count > 3 ? try integer(3, "cooldown") : defaults.cooldown,
-                minimum: arguments.count > 4 ? try number(4, "minimum learning rate") : defaults.minimum)
+            // Fields not given keep the case's own defaults.
+            var plateau = LearningRateSchedule.reduceOnPlateau()
+            if case .reduceOnPlateau(let factor, let patience, let threshold, let cooldown, let minimum) = plateau {
+                plateau = .reduceOnPlateau(
+                    factor: arguments.count > 0 ? try number(0, "factor") : factor,
+                    patience: arguments.count > 1 ? try integer(1, "patience") : patience,
+                    threshold: arguments.count > 2 ? try number(2, "threshold") : threshold,
+                    cooldown: arguments.count > 3 ? try integer(3, "cooldown") : cooldown,
+                    minimum: arguments.count > 4 ? try number(4, "minimum learning rate") : minimum)
+            }
+            schedule = plateau
         default:
             throw fail("unknown schedule '\(fields[0])'; expected one of \(Self.syntax)")
         }
@@ -132,8 +136,9 @@ public enum LearningRateSchedule: Codable, Equatable, Sendable {
         self = schedule
     }
 
-    /// Checks the values: step size, T and patience positive (patience, cooldown ≥ 0),
-    /// γ > 0, 0 < factor < 1 (as PyTorch requires), minimum and threshold ≥ 0.
+    /// Checks the values: step size and T positive, patience and cooldown ≥ 0, γ > 0,
+    /// 0 < factor < 1 (as PyTorch requires), minimum and threshold ≥ 0; γ, minimum and
+    /// threshold finite.
     public func validate() throws(ParseError) {
         switch self {
         case .constant:

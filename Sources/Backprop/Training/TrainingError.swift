@@ -2,7 +2,7 @@
 public enum TrainingError: Error, CustomStringConvertible, Equatable {
     /// The loss or a gradient became NaN or infinite. `location` says where it first
     /// appeared: the first layer (in forward order) whose output was not finite, else the
-    /// first parameter whose gradient was not.
+    /// loss itself when it was not finite, else the first parameter whose gradient was not.
     case diverged(epoch: Int, step: Int, loss: Double, location: String?)
     /// The data set does not fit the network.
     case shape(String)

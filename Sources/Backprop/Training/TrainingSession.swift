@@ -11,7 +11,9 @@ public final class TrainingSession {
     public let trainer: Trainer<Float>
     public let training: Dataset<Float>
     public let validation: Dataset<Float>?
-    /// The source's own test split (IDX data), scaled like the training data.
+    /// The source's test split, scaled like the training data: the `t10k` files of IDX data
+    /// and Fashion-MNIST, a fresh sample (seed + 1) of a built-in set; nil for CSV, NPY and
+    /// CS229 files.
     public let test: Dataset<Float>?
     public let inputScaling: InputScaling
     /// Height and width when the inputs are images.

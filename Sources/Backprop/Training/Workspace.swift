@@ -7,7 +7,8 @@ import CBackpropKernels
 /// `outputs[l]` holds layer l's output (the A⁽ˡ⁾ or Z⁽ˡ⁾ the backward pass needs) and
 /// `gradients[l]` holds ∂J/∂outputs[l]; `gradients[L − 1]` is δ⁽ᴸ⁾ from the loss. (For
 /// networks on the fused `SmallNetworkPath`, only `outputs` and `gradients[L − 1]` are
-/// written; the intermediate gradients stay in the kernel's registers.)
+/// written; the intermediate gradients stay inside the kernel, and the other `gradients[l]`
+/// keep whatever an earlier general step left there.)
 public final class Workspace<Scalar: NetworkScalar> {
     public internal(set) var input: Matrix<Scalar>
     public internal(set) var targets: Matrix<Scalar>
