@@ -197,13 +197,21 @@ public final class Network<Scalar: NetworkScalar> {
     // MARK: - Training step
 
     /// Forward pass over the batch loaded in `workspace`, keeping every layer's output for
-    /// the backward pass, then the loss; fills `workspace.lossGradient` with δ⁽ᴸ⁾ = ∂J/∂Z⁽ᴸ⁾
+    /// the backward pass, then the loss; fills `workspace.gradients[L − 1]` with δ⁽ᴸ⁾ = ∂J/∂Z⁽ᴸ⁾
     /// (BP1) and returns J.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     @discardableResult
     public func forward(in workspace: Workspace<Scalar>) -> Double {
         if let smallPath, let cost = smallPath.run(in: workspace, computeGradients: false) { return cost }
+        return forwardLayers(in: workspace)
+    }
+
+    /// `forward(in:)` on the general path, layer by layer: for callers that have already
+    /// offered the batch to `smallPath`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    private func forwardLayers(in workspace: Workspace<Scalar>) -> Double {
         workspace.outputs.withUnsafeMutableBufferPointer { outputs in
             for index in layers.indices {
                 let input = index == 0 ? workspace.input : outputs[index - 1]
@@ -228,7 +236,7 @@ public final class Network<Scalar: NetworkScalar> {
     @discardableResult
     public func computeGradients(in workspace: Workspace<Scalar>) -> Double {
         if let smallPath, let cost = smallPath.run(in: workspace, computeGradients: true) { return cost }
-        let cost = forward(in: workspace)
+        let cost = forwardLayers(in: workspace)
         workspace.gradients.withUnsafeMutableBufferPointer { gradients in
             workspace.outputs.withUnsafeMutableBufferPointer { outputs in
                 for index in layers.indices.reversed() {
