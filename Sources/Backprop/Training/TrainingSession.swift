@@ -20,7 +20,8 @@ public final class TrainingSession {
     public let imageShape: (height: Int, width: Int)?
     public private(set) var history: [EpochMetrics]
     public private(set) var earlyStopping: EarlyStopping?
-    /// Parameters of the best epoch so far (kept when `restoreBestWeights`).
+    /// Parameters of the best epoch so far (kept when `restoreBestWeights`): one network,
+    /// copied at the first best epoch and overwritten in place at each later one.
     public private(set) var best: Network<Float>?
     /// Parameters after the last completed epoch whose loss was finite.
     var lastGood: Network<Float>
@@ -163,7 +164,9 @@ public final class TrainingSession {
             try onEvent(.epochEnded(metrics))
             if var stopping = earlyStopping {
                 let decision = stopping.update(epoch: metrics.epoch, value: monitored)
-                if stopping.isBest && stopping.restoreBestWeights { best = network.copy() }
+                if stopping.isBest && stopping.restoreBestWeights {
+                    if let best { best.assignParameters(from: network) } else { best = network.copy() }
+                }
                 earlyStopping = stopping
                 if decision == .stop {
                     try onEvent(.stoppedEarly(epoch: metrics.epoch, bestEpoch: stopping.bestEpoch ?? metrics.epoch))
