@@ -88,6 +88,40 @@ typedef double bp_small_d4 __attribute__((vector_size(32)));
 #undef SMALL_WITH_FIXED_4
 #define SMALL_WITH_FIXED_4 1
 
+// AVX2, 4-wide networks: 16 examples per vector type (two ymm registers per value), paired
+// for the same reason as the AVX-512 copy above: seed 001's step 3.8 → 2.8 µs on a Zen 2
+// (four registers per value, 32 lanes, spill: 3.2 µs). Every function of the copy is static
+// and inlined, so the 64-byte vector arguments never cross an ABI boundary; -Wpsabi's note
+// that their passing convention would differ without AVX-512 does not apply.
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wpsabi"
+#undef SMALL_WITH_GENERIC
+#undef SMALL_WITH_FIXED_8
+#define SMALL_WITH_GENERIC 0
+#define SMALL_WITH_FIXED_8 0
+#define SMALL_SUFFIX avx2_pair
+#define SMALL_TARGET __attribute__((target("avx2,fma")))
+#define VT bp_small_f16
+#define VI bp_small_i16
+#define VD bp_small_d16
+#define LANES 16
+#define SMALL_EACH_LANE SMALL_EACH_LANE_16
+#include "small_network_kernel.h"
+#pragma clang diagnostic pop
+#undef SMALL_SUFFIX
+#undef SMALL_TARGET
+#undef VT
+#undef VI
+#undef VD
+#undef LANES
+#undef SMALL_EACH_LANE
+#undef SMALL_WITH_GENERIC
+#undef SMALL_WITH_FIXED_4
+#undef SMALL_WITH_FIXED_8
+#define SMALL_WITH_GENERIC 1
+#define SMALL_WITH_FIXED_4 0
+#define SMALL_WITH_FIXED_8 1
+
 #define SMALL_SUFFIX avx2
 #define SMALL_TARGET __attribute__((target("avx2,fma")))
 #define VT bp_small_f8
@@ -103,6 +137,8 @@ typedef double bp_small_d4 __attribute__((vector_size(32)));
 #undef VD
 #undef LANES
 #undef SMALL_EACH_LANE
+#undef SMALL_WITH_FIXED_4
+#define SMALL_WITH_FIXED_4 1
 #endif
 
 #define SMALL_SUFFIX portable
@@ -180,7 +216,7 @@ int bp_small_network_run(const bp_small_network *network, const float *input,
     if (scratch == NULL) return -1;
 #ifdef BP_X86
     if (level >= 2) BP_SMALL_DISPATCH(avx512_pair, bp_small_f32, avx512, bp_small_f16);
-    if (level == 1) BP_SMALL_DISPATCH(avx2, bp_small_f8, avx2, bp_small_f8);
+    if (level == 1) BP_SMALL_DISPATCH(avx2_pair, bp_small_f16, avx2, bp_small_f8);
 #endif
     (void)level;
     BP_SMALL_DISPATCH(portable, bp_small_f4, portable, bp_small_f4);
