@@ -2,18 +2,23 @@
 ///
 /// Parameters are reference objects so that an optimizer, a gradient check or a
 /// serializer can walk `Network.parameters` and update values in place, without copying
-/// the layer that owns them. `gradient` always has the shape of `value` and holds ∂J/∂θ
+/// the layer that owns them. The three tensors are `@exclusivity(unchecked)` (SE-0176):
+/// every training step takes a pointer to each of them, and the run-time check of a class
+/// property's exclusive access would cost more than the update of a small tensor (seed
+/// 001's network: ~1100 instructions per parameter and step). Overlapping accesses to one
+/// tensor, e.g. reading `value` inside `value.storage.withUnsafeMutableBufferPointer`, are
+/// then the caller's error rather than a trap, as they are for a struct held in a local. `gradient` always has the shape of `value` and holds ∂J/∂θ
 /// for the last backward pass, J the cost averaged over the batch.
 public final class Parameter<Scalar: NetworkScalar> {
     /// The tensor's role inside its layer: `"weight"` or `"bias"`.
     public let role: String
     /// The current value. A weight is outputs x inputs; a bias is 1 x outputs.
-    public var value: Matrix<Scalar>
+    @exclusivity(unchecked) public var value: Matrix<Scalar>
     /// ∂J/∂θ from the last backward pass, same shape as `value`.
-    public var gradient: Matrix<Scalar>
+    @exclusivity(unchecked) public var gradient: Matrix<Scalar>
     /// The optimizer's per-parameter state (momentum buffer, Adam's moments, …), each slot
     /// shaped like `value`; created by the optimizer on its first step.
-    public var optimizerSlots: [Matrix<Scalar>] = []
+    @exclusivity(unchecked) public var optimizerSlots: [Matrix<Scalar>] = []
 
     public init(role: String, value: Matrix<Scalar>) {
         self.role = role

@@ -82,8 +82,10 @@ public struct Backend: Sendable, CustomStringConvertible {
     /// The instruction-set level the C kernels run at (`bp_cpu_simd_level()`'s numbering).
     static var kernelLevel: Int32 { Int32(current.simdLevel.rawValue) }
 
-    /// The backend every `Float.gemm` goes through.
-    nonisolated(unsafe) public static var current = Backend()
+    /// The backend every `Float.gemm` goes through. Read by every kernel call, so without the
+    /// run-time exclusivity check of a global (`@exclusivity(unchecked)`, SE-0176); it is set
+    /// between training runs, never during one.
+    @exclusivity(unchecked) nonisolated(unsafe) public static var current = Backend()
 
     /// E.g. "native (avx512 8x32 tiles), 2 threads".
     public var description: String {

@@ -30,6 +30,10 @@ extension Optimizer {
             let isWeight = parameter.isWeight
             parameter.gradient.storage.withUnsafeBufferPointer { gradient in
                 parameter.value.storage.withUnsafeMutableBufferPointer { value in
+                    // Without slots, no access to the (empty) slot array.
+                    guard slots > 0 else {
+                        return update(value.baseAddress!, gradient.baseAddress!, UnsafeMutableBufferPointer(start: nil, count: 0), count, isWeight)
+                    }
                     parameter.optimizerSlots.withUnsafeMutableBufferPointer { slotMatrices in
                         update(value.baseAddress!, gradient.baseAddress!, slotMatrices, count, isWeight)
                     }

@@ -9,11 +9,15 @@ import CBackpropKernels
 /// networks on the fused `SmallNetworkPath`, only `outputs` and `gradients[L − 1]` are
 /// written; the intermediate gradients stay inside the kernel, and the other `gradients[l]`
 /// keep whatever an earlier general step left there.)
+///
+/// The buffers are `@exclusivity(unchecked)` (SE-0176), like `Parameter`'s tensors: a step
+/// takes a pointer to each of them, and a small network's step would otherwise spend a
+/// sizeable part of its time in the run-time exclusivity check.
 public final class Workspace<Scalar: NetworkScalar> {
-    public internal(set) var input: Matrix<Scalar>
-    public internal(set) var targets: Matrix<Scalar>
-    public internal(set) var outputs: [Matrix<Scalar>]
-    public internal(set) var gradients: [Matrix<Scalar>]
+    @exclusivity(unchecked) public internal(set) var input: Matrix<Scalar>
+    @exclusivity(unchecked) public internal(set) var targets: Matrix<Scalar>
+    @exclusivity(unchecked) public internal(set) var outputs: [Matrix<Scalar>]
+    @exclusivity(unchecked) public internal(set) var gradients: [Matrix<Scalar>]
     /// Receives nothing: the first layer's input gradient is never computed.
     var unusedGradient = Matrix<Scalar>(rows: 0, columns: 0)
     /// The current batch size.
