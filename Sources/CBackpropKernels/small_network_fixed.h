@@ -57,12 +57,15 @@ static SMALL_TARGET double FIXED_RUN(const bp_small_network *network, const floa
 #endif
         for (long l = 0; l < layers; l++) {
             const float *weight = padded + l * (W * W + W), *bias = weight + W * W;
-            const long outputs = widths[l + 1];
+            const long inputs = widths[l], outputs = widths[l + 1];
             VT *zl = z[l];
             for (int u = 0; u < W; u++) {
                 if (u >= outputs) break;
                 VT sum = (VT){0};
-                for (int i = 0; i < W; i++) sum += in[i] * weight[u * W + i];
+                for (int i = 0; i < W; i++) {
+                    if (i >= inputs) break;
+                    sum += in[i] * weight[u * W + i];
+                }
                 zl[u] = sum + bias[u];
             }
             SMALL(small_store_rows)(network->preactivations[l], zl, outputs, start, valid);
@@ -92,20 +95,25 @@ static SMALL_TARGET double FIXED_RUN(const bp_small_network *network, const floa
         for (long l = layers - 1; l >= 0; l--) {
             const VT *activation = l == 0 ? x : a[l - 1];
             VT *weightSum = sums + l * (W * W + W), *biasSum = weightSum + W * W;
-            const long outputs = widths[l + 1];
+            const long inputs = widths[l], outputs = widths[l + 1];
             for (int j = 0; j < W; j++) {
                 if (j >= outputs) break;
                 const VT dj = d[j];
-                for (int i = 0; i < W; i++) weightSum[j * W + i] += dj * activation[i];
+                for (int i = 0; i < W; i++) {
+                    if (i >= inputs) break;
+                    weightSum[j * W + i] += dj * activation[i];
+                }
                 biasSum[j] += dj;
             }
             if (l == 0) break;
             const float *weight = padded + l * (W * W + W);
-            const long inputs = widths[l];
             for (int i = 0; i < W; i++) {
                 VT sum = (VT){0};
                 if (i < inputs)
-                    for (int j = 0; j < W; j++) sum += d[j] * weight[j * W + i];
+                    for (int j = 0; j < W; j++) {
+                        if (j >= outputs) break;
+                        sum += d[j] * weight[j * W + i];
+                    }
                 next[i] = sum;
             }
             // Padded entries are 0 and stay 0 through g′ (0·g′ with g′ finite: padded A is 0).
