@@ -32,8 +32,15 @@ static SMALL_TARGET double FIXED_RUN(const bp_small_network *network, const floa
             bias[j] = j < outputs && network->biases[l] ? network->biases[l][j] : 0.0f;
         }
     }
+    // Only the accumulators of real units are used (the loops below stop at the real widths).
     if (computeGradients)
-        for (long v = 0; v < layers * (W * W + W); v++) sums[v] = (VT){0};
+        for (long l = 0; l < layers; l++) {
+            VT *weightSum = sums + l * (W * W + W), *biasSum = weightSum + W * W;
+            for (long j = 0; j < widths[l + 1]; j++) {
+                for (long i = 0; i < widths[l]; i++) weightSum[j * W + i] = (VT){0};
+                biasSum[j] = (VT){0};
+            }
+        }
 
     VT x[W], y[W], delta[W], below[W];  // y: targets (k ≤ W columns, or 1)
     VT z[BP_SMALL_MAX_LAYERS][W], a[BP_SMALL_MAX_LAYERS][W];

@@ -244,6 +244,14 @@ static inline SMALL_ALWAYS_INLINE SMALL_TARGET void SMALL(small_store_rows)(floa
         SMALL(small_store_block)(row, v, width);
         return;
     }
+    if (width <= 4) {
+        // The last, partial block: transposed like a full one into a local block, then its
+        // valid rows (consecutive in the destination) copied at once.
+        float block[LANES * 4];
+        SMALL(small_store_block)(block, v, width);
+        memcpy(row, block, (size_t)(valid * width) * sizeof(float));
+        return;
+    }
     for (long j = 0; j < valid; j++, row += width)
         for (long u = 0; u < width; u++) row[u] = lanes[u * LANES + j];
 }
@@ -255,6 +263,15 @@ static inline SMALL_ALWAYS_INLINE SMALL_TARGET void SMALL(small_load_rows)(VT *v
     const float *row = source + start * width;
     if (valid == LANES) {
         SMALL(small_load_block)(v, row, width);
+        return;
+    }
+    if (width <= 4) {
+        // The last, partial block: its valid rows into a zeroed local block, transposed like
+        // a full one (lanes past `valid` read 0).
+        float block[LANES * 4];
+        memset(block, 0, sizeof block);
+        memcpy(block, row, (size_t)(valid * width) * sizeof(float));
+        SMALL(small_load_block)(v, block, width);
         return;
     }
     for (long u = 0; u < width; u++) v[u] = (VT){0};
