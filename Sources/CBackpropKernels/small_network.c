@@ -90,9 +90,10 @@ typedef double bp_small_d4 __attribute__((vector_size(32)));
 
 // AVX2, 4-wide networks: 16 examples per vector type (two ymm registers per value), paired
 // for the same reason as the AVX-512 copy above: seed 001's step 3.8 → 2.8 µs on a Zen 2
-// (four registers per value, 32 lanes, spill: 3.2 µs). Every function of the copy is static
-// and inlined, so the 64-byte vector arguments never cross an ABI boundary; -Wpsabi's note
-// that their passing convention would differ without AVX-512 does not apply.
+// (four registers per value, 32 lanes, spill: 3.2 µs). Every helper that passes a vector by
+// value is always_inline; the entry points are static and take only pointers. So the 64-byte
+// vector arguments never cross an ABI boundary, and -Wpsabi's note that their passing
+// convention would differ without AVX-512 does not apply.
 #pragma clang diagnostic push
 #pragma clang diagnostic ignored "-Wpsabi"
 #undef SMALL_WITH_GENERIC

@@ -1,11 +1,10 @@
 // The small-network step for networks whose widths are all at most FIXED_WIDTH (4 or 8),
 // included by small_network_kernel.h once per width with FIXED_WIDTH defined.
 //
-// Every layer is computed as FIXED_WIDTH x FIXED_WIDTH with the weights copied into zero-padded
-// tables, so every loop over units has a constant trip count and unrolls into straight-line
-// vector code. Padding changes no value of a real unit: padded activations and padded δ are
-// set to exactly 0 (not computed), so a padded term adds 0·0 = +0 to a sum; padded entries of
-// the accumulators are never written back.
+// The weights are copied into zero-padded FIXED_WIDTH x FIXED_WIDTH tables and every value of
+// a block is a FIXED_WIDTH array of unit vectors, so each loop over units runs at most
+// FIXED_WIDTH iterations and unrolls; the loops stop at the real widths, so no padded entry
+// (of a table, an array or an accumulator) is summed, read or written back.
 
 #define FIXED_RUN SMALL_CAT(SMALL_CAT(SMALL(small_run), FIXED_WIDTH), FIXED_LAYERS)
 
@@ -79,20 +78,16 @@ static SMALL_TARGET double FIXED_RUN(const bp_small_network *network, const floa
             if (l + 1 < layers) {
                 VT *al = a[l];
                 SMALL(small_activate)(network->activations[l], zl, al, outputs, mask);
-                for (int u = 0; u < W; u++)
-                    if (u >= outputs) al[u] = (VT){0};
                 SMALL(small_store_rows)(network->activation_outputs[l], al, outputs, start, valid);
                 in = al;
             }
         }
 
-        // BP1: the loss and δ⁽ᴸ⁾ (padded units stay 0).
+        // BP1: the loss and δ⁽ᴸ⁾.
         SMALL(small_load_rows)(y, targets, targetColumns, start, valid);
         SMALL(small_loss)(loss, z[layers - 1], y, delta, k, rows, mask, &total);
         SMALL(small_store_rows)(outputGradient, delta, k, start, valid);
         if (!computeGradients) continue;
-        for (int u = 0; u < W; u++)
-            if (u >= k) delta[u] = (VT){0};
 
         // Backward: BP3/BP4 into the accumulators, BP2 to the layer below.
         VT *d = delta, *next = below;
@@ -123,8 +118,7 @@ static SMALL_TARGET double FIXED_RUN(const bp_small_network *network, const floa
                     }
                 next[i] = sum;
             }
-            // Padded entries are 0 and stay 0 through g′ (0·g′ with g′ finite: padded A is 0).
-            SMALL(small_activation_backward)(network->activations[l - 1], z[l - 1], a[l - 1], next, W, mask);
+            SMALL(small_activation_backward)(network->activations[l - 1], z[l - 1], a[l - 1], next, inputs, mask);
             VT *swap = d; d = next; next = swap;
         }
     }

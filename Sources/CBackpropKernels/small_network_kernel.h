@@ -1,6 +1,6 @@
 // One instruction-set copy of the small-network step; included by small_network.c once per
 // level with these macros defined:
-//   SMALL_SUFFIX   name suffix (avx512_pair, avx512, avx2, portable)
+//   SMALL_SUFFIX   name suffix (avx512_pair, avx512, avx2_pair, avx2, portable)
 //   SMALL_TARGET   the function attribute selecting the instruction set (may be empty)
 //   VT, VI, VD     LANES floats, LANES ints and LANES doubles as vector-extension types
 //   LANES          examples per vector

@@ -21,10 +21,11 @@ import CBackpropKernels
 /// block each accumulator's lanes are summed in a fixed order, so the gradients are the same
 /// bit for bit from run to run and do not depend on the thread count (one thread always).
 /// The 1/n average sits in δ⁽ᴸ⁾, as in the losses. Lanes past the end of the batch are
-/// cleared before they reach an accumulator. When every width is at most 4 (or 8), the layers
-/// are computed over zero-padded 4 x 4 (8 x 8) weight tables with constant trip counts, so the
-/// loops unroll; padded units are held at exactly 0 and change no real value. Scratch is a
-/// per-thread buffer reused from step to step: a warm step allocates nothing.
+/// cleared before they reach an accumulator. When every width is at most 4 (or 8), the weights
+/// are copied into zero-padded 4 x 4 (8 x 8) tables and each loop over units runs at most 4 (8)
+/// iterations, so the loops unroll; they stop at the real widths, so no padded entry is summed
+/// or read. Scratch is a per-thread buffer reused from step to step: a warm step allocates
+/// nothing.
 ///
 /// **Results** agree with the general path to `Float` rounding (different summation order;
 /// the softmax's exp and log are vector polynomials, `VectorMath`'s exp and a Cephes log,
