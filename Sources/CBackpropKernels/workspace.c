@@ -35,10 +35,11 @@ float *bp_thread_buffer(int slot, long count) {
     }
     if (workspace->capacity[slot] < count || workspace->pointer[slot] == NULL) {
         free(workspace->pointer[slot]);
-        // Room for 16 floats past the end, rounded up to whole 64-byte lines.
-        long bytes = ((count + 16) * (long)sizeof(float) + 63) / 64 * 64;
+        // Room for 16 floats past the end, rounded up to whole 128-byte blocks; aligned to 128
+        // bytes, the widest vector type cast onto a buffer (small_network.c's 32 floats).
+        long bytes = ((count + 16) * (long)sizeof(float) + 127) / 128 * 128;
         void *pointer = NULL;
-        if (posix_memalign(&pointer, 64, (size_t)bytes) != 0) pointer = NULL;
+        if (posix_memalign(&pointer, 128, (size_t)bytes) != 0) pointer = NULL;
         workspace->pointer[slot] = pointer;
         workspace->capacity[slot] = pointer ? count : 0;
     }

@@ -372,6 +372,25 @@ import Testing
         #expect(network.smallPath?.run(in: workspace, computeGradients: true) == nil)
     }
 
+    /// Element counts alone do not qualify a workspace: n x 4 inputs hold as many values as
+    /// 2n x 2, and n x 2 targets as many as 2n x 1.
+    @Test func aWorkspaceOfTheWrongShapeButTheRightCountFallsBack() throws {
+        let network = try Self.network(sizes: [2, 3, 2], hiddenBias: true, activation: .tanh, loss: .meanSquaredError, seed: 6)
+        let path = try #require(network.smallPath)
+        let workspace = Self.workspace(for: network, rows: 8, lossCase: .meanSquaredError, seed: 6)
+        #expect(path.run(in: workspace, computeGradients: true) != nil)
+        let input = workspace.input, targets = workspace.targets
+
+        workspace.input = Matrix(rows: 4, columns: 4, elements: input.storage)
+        #expect(path.run(in: workspace, computeGradients: true) == nil, "inputs 4 x 4 for a 2-input network")
+        workspace.input = input
+
+        workspace.targets = Matrix(rows: 16, columns: 1, elements: targets.storage)
+        #expect(path.run(in: workspace, computeGradients: true) == nil, "16 rows of targets for 8 rows of inputs")
+        workspace.targets = targets
+        #expect(path.run(in: workspace, computeGradients: true) != nil)
+    }
+
     /// A layer that reports itself as an activation but is not one of the four.
     struct Doubling: Layer {
         typealias Scalar = Float

@@ -115,7 +115,8 @@ final class SmallNetworkPath<Scalar: NetworkScalar> {
     /// Runs forward, loss and (when `computeGradients`) backward over the batch loaded in
     /// `workspace`; returns J, or `nil` without touching anything when the workspace or a
     /// parameter does not have the shapes the path was built for (the caller then takes the
-    /// general path, which reports the mismatch).
+    /// general path, which reports the mismatch). The inputs must be n x `inputSize` and the
+    /// targets n rows; the other buffers are checked by element count.
     ///
     /// Each buffer's size is checked where its pointer is taken (`bind`), so the step reads
     /// every class property once; buffers the kernel only reads are copied out (a retain)
@@ -128,11 +129,12 @@ final class SmallNetworkPath<Scalar: NetworkScalar> {
         let inputSize = template.widths.0
         let outputSize = denseLayers[denseLayers.count - 1].outputSize
         let last = denseLayers.count * 2 - 2
-        let inputs = workspace.input.storage, targetValues = workspace.targets.storage
-        return inputs.withUnsafeBufferPointer { input -> Double? in
-            let rows = input.count / inputSize
-            guard rows * inputSize == input.count else { return nil }
-            return targetValues.withUnsafeBufferPointer { targets -> Double? in
+        let inputMatrix = workspace.input, targetMatrix = workspace.targets
+        guard inputMatrix.columns == inputSize else { return nil }
+        let rows = inputMatrix.rows
+        return inputMatrix.storage.withUnsafeBufferPointer { input -> Double? in
+            guard input.count == rows * inputSize, targetMatrix.rows == rows else { return nil }
+            return targetMatrix.storage.withUnsafeBufferPointer { targets -> Double? in
                 var network = template
                 if targets.count != rows * outputSize {
                     guard network.loss == BP_SMALL_SOFTMAX_CLASS_INDEX, targets.count == rows else { return nil }

@@ -106,7 +106,7 @@ void bp_pack_panels(const float *source, long acrossStride, long depthStride, lo
 
 // MARK: - Per-thread scratch buffers
 
-/// A 64-byte aligned buffer of at least `count` floats owned by the calling thread, one per
+/// A 128-byte aligned buffer of at least `count` floats owned by the calling thread, one per
 /// `slot` (0..<4). It is reused by later calls on the same thread and grown (contents lost)
 /// when a larger count is asked for; freed when the thread exits. NULL if memory runs out.
 float *bp_thread_buffer(int slot, long count);
