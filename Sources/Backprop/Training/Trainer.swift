@@ -96,7 +96,12 @@ public final class Trainer<Scalar: NetworkScalar> {
         while batch < batchCount {
             let start = batch * batchSize
             let end = min(start + batchSize, dataset.count)
-            workspace.loadRows(order[start..<end], of: dataset)
+            // Unshuffled batches are consecutive rows: one block copy instead of a gather.
+            if configuration.shuffle {
+                workspace.loadRows(order[start..<end], of: dataset)
+            } else {
+                workspace.loadRows(start..<end, of: dataset)
+            }
             let cost = network.computeGradients(in: workspace)
             if configuration.l2 != 0 { addL2Gradient() }
             if !cost.isFinite || firstNonFiniteGradient() != nil {
