@@ -35,19 +35,13 @@ typedef float bp_small_f4 __attribute__((vector_size(16)));
 typedef int bp_small_i4 __attribute__((vector_size(16)));
 typedef double bp_small_d4 __attribute__((vector_size(32)));
 
-// Which kernels a copy instantiates (all unless a level says otherwise).
-#define SMALL_WITH_GENERIC 1
-#define SMALL_WITH_FIXED_4 1
-#define SMALL_WITH_FIXED_8 1
+// Each copy: its name suffix, target attribute, vector types and lane count, and which
+// kernels it instantiates; small_network_kernel.h undefines all of them again at its end.
 
 #ifdef BP_X86
 // AVX-512, 4-wide networks: 32 examples per vector type, i.e. two zmm registers per value, so
 // two independent blocks interleave and hide the latency of each block's dependency chain
 // (exp, division, FMA chains): ~13% faster on seed 001's network than 16 lanes.
-#undef SMALL_WITH_GENERIC
-#undef SMALL_WITH_FIXED_8
-#define SMALL_WITH_GENERIC 0
-#define SMALL_WITH_FIXED_8 0
 #define SMALL_SUFFIX avx512_pair
 #define SMALL_TARGET __attribute__((target("avx512f")))
 #define VT bp_small_f32
@@ -55,21 +49,12 @@ typedef double bp_small_d4 __attribute__((vector_size(32)));
 #define VD bp_small_d32
 #define LANES 32
 #define SMALL_EACH_LANE SMALL_EACH_LANE_32
+#define SMALL_WITH_GENERIC 0
+#define SMALL_WITH_FIXED_4 1
+#define SMALL_WITH_FIXED_8 0
 #include "small_network_kernel.h"
-#undef SMALL_SUFFIX
-#undef SMALL_TARGET
-#undef VT
-#undef VI
-#undef VD
-#undef LANES
-#undef SMALL_EACH_LANE
-#undef SMALL_WITH_GENERIC
-#undef SMALL_WITH_FIXED_4
-#undef SMALL_WITH_FIXED_8
-#define SMALL_WITH_GENERIC 1
-#define SMALL_WITH_FIXED_4 0
-#define SMALL_WITH_FIXED_8 1
 
+// AVX-512, wider networks: 16 examples per vector.
 #define SMALL_SUFFIX avx512
 #define SMALL_TARGET __attribute__((target("avx512f")))
 #define VT bp_small_f16
@@ -77,16 +62,10 @@ typedef double bp_small_d4 __attribute__((vector_size(32)));
 #define VD bp_small_d16
 #define LANES 16
 #define SMALL_EACH_LANE SMALL_EACH_LANE_16
+#define SMALL_WITH_GENERIC 1
+#define SMALL_WITH_FIXED_4 0
+#define SMALL_WITH_FIXED_8 1
 #include "small_network_kernel.h"
-#undef SMALL_SUFFIX
-#undef SMALL_TARGET
-#undef VT
-#undef VI
-#undef VD
-#undef LANES
-#undef SMALL_EACH_LANE
-#undef SMALL_WITH_FIXED_4
-#define SMALL_WITH_FIXED_4 1
 
 // AVX2, 4-wide networks: 16 examples per vector type (two ymm registers per value), paired
 // for the same reason as the AVX-512 copy above: seed 001's step 3.8 → 2.8 µs on a Zen 2
@@ -96,10 +75,6 @@ typedef double bp_small_d4 __attribute__((vector_size(32)));
 // convention would differ without AVX-512 does not apply.
 #pragma clang diagnostic push
 #pragma clang diagnostic ignored "-Wpsabi"
-#undef SMALL_WITH_GENERIC
-#undef SMALL_WITH_FIXED_8
-#define SMALL_WITH_GENERIC 0
-#define SMALL_WITH_FIXED_8 0
 #define SMALL_SUFFIX avx2_pair
 #define SMALL_TARGET __attribute__((target("avx2,fma")))
 #define VT bp_small_f16
@@ -107,22 +82,13 @@ typedef double bp_small_d4 __attribute__((vector_size(32)));
 #define VD bp_small_d16
 #define LANES 16
 #define SMALL_EACH_LANE SMALL_EACH_LANE_16
+#define SMALL_WITH_GENERIC 0
+#define SMALL_WITH_FIXED_4 1
+#define SMALL_WITH_FIXED_8 0
 #include "small_network_kernel.h"
 #pragma clang diagnostic pop
-#undef SMALL_SUFFIX
-#undef SMALL_TARGET
-#undef VT
-#undef VI
-#undef VD
-#undef LANES
-#undef SMALL_EACH_LANE
-#undef SMALL_WITH_GENERIC
-#undef SMALL_WITH_FIXED_4
-#undef SMALL_WITH_FIXED_8
-#define SMALL_WITH_GENERIC 1
-#define SMALL_WITH_FIXED_4 0
-#define SMALL_WITH_FIXED_8 1
 
+// AVX2, wider networks: 8 examples per vector.
 #define SMALL_SUFFIX avx2
 #define SMALL_TARGET __attribute__((target("avx2,fma")))
 #define VT bp_small_f8
@@ -130,18 +96,13 @@ typedef double bp_small_d4 __attribute__((vector_size(32)));
 #define VD bp_small_d8
 #define LANES 8
 #define SMALL_EACH_LANE SMALL_EACH_LANE_8
+#define SMALL_WITH_GENERIC 1
+#define SMALL_WITH_FIXED_4 0
+#define SMALL_WITH_FIXED_8 1
 #include "small_network_kernel.h"
-#undef SMALL_SUFFIX
-#undef SMALL_TARGET
-#undef VT
-#undef VI
-#undef VD
-#undef LANES
-#undef SMALL_EACH_LANE
-#undef SMALL_WITH_FIXED_4
-#define SMALL_WITH_FIXED_4 1
 #endif
 
+// Any other CPU (and x86 without AVX2): 4 examples per vector, every kernel.
 #define SMALL_SUFFIX portable
 #define SMALL_TARGET
 #define VT bp_small_f4
@@ -149,17 +110,10 @@ typedef double bp_small_d4 __attribute__((vector_size(32)));
 #define VD bp_small_d4
 #define LANES 4
 #define SMALL_EACH_LANE SMALL_EACH_LANE_4
+#define SMALL_WITH_GENERIC 1
+#define SMALL_WITH_FIXED_4 1
+#define SMALL_WITH_FIXED_8 1
 #include "small_network_kernel.h"
-#undef SMALL_SUFFIX
-#undef SMALL_TARGET
-#undef VT
-#undef VI
-#undef VD
-#undef LANES
-#undef SMALL_EACH_LANE
-#undef SMALL_WITH_GENERIC
-#undef SMALL_WITH_FIXED_4
-#undef SMALL_WITH_FIXED_8
 
 /// The widest layer (inputs included).
 static long bp_small_max_width(const bp_small_network *network) {

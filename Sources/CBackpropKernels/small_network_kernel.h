@@ -4,8 +4,10 @@
 //   SMALL_TARGET   the function attribute selecting the instruction set (may be empty)
 //   VT, VI, VD     LANES floats, LANES ints and LANES doubles as vector-extension types
 //   LANES          examples per vector
+//   SMALL_EACH_LANE  F(…, lane) for every lane, comma separated (shuffle index lists)
 //   SMALL_WITH_GENERIC, SMALL_WITH_FIXED_4, SMALL_WITH_FIXED_8
 //                  which kernels to instantiate (1 or 0)
+// and undefines them all again at its end.
 //
 // Every vector holds one value (a unit's Z, A or δ, or a target) for LANES consecutive
 // examples; weights are broadcast. A block of LANES examples goes forward through every layer,
@@ -492,3 +494,14 @@ static SMALL_TARGET double SMALL(small_run)(const bp_small_network *network, con
 #undef SMALL
 #undef SMALL_CAT
 #undef SMALL_CAT2
+
+#undef SMALL_SUFFIX
+#undef SMALL_TARGET
+#undef VT
+#undef VI
+#undef VD
+#undef LANES
+#undef SMALL_EACH_LANE
+#undef SMALL_WITH_GENERIC
+#undef SMALL_WITH_FIXED_4
+#undef SMALL_WITH_FIXED_8
