@@ -89,7 +89,7 @@ struct Train: ParsableCommand {
     @Flag(name: .customLong("restore-best-weights"), help: "With --early-stopping, end with the best epoch's parameters.")
     var restoreBestWeights = false
 
-    @Option(help: "Threads for the training step (default: what is fastest for the model's size).")
+    @Option(help: "Threads for the training step (default: what is fastest for the model's size; between ~1 and ~50 MFLOP per step, one and two threads are timed on the first steps and the faster kept).")
     var threads: Int?
 
     // MARK: Output
@@ -184,7 +184,12 @@ struct Train: ParsableCommand {
         }
         let session = try resume.map { try TrainingSession(resumingFrom: $0, epochs: epochs) } ?? TrainingSession(recipe: recipe())
         let network = session.network
-        Backend.current.threads = threads ?? Backend.recommendedThreads(parameterCount: network.parameterCount, batchSize: session.trainer.configuration.batchSize)
+        let batchSize = session.trainer.configuration.batchSize
+        Backend.current.threads = threads ?? Backend.recommendedThreads(parameterCount: network.parameterCount, batchSize: batchSize)
+        if threads == nil, let candidates = Backend.threadCountsToMeasure(parameterCount: network.parameterCount, batchSize: batchSize) {
+            session.trainer.threadTuner = ThreadTuner(candidates: candidates)
+        }
+        var reportedThreads = false
         let recipe = session.recipe
 
         let progress = ProgressDisplay(enabled: !quiet && TerminalDetection.isTerminal(fileDescriptor: 1), epochs: recipe.epochs)
@@ -211,6 +216,10 @@ struct Train: ParsableCommand {
                 case .epochEnded(let epochMetrics):
                     progress.clear()
                     if !quiet { print(Self.format(epochMetrics, of: recipe.epochs)) }
+                    if !quiet, !reportedThreads, let choice = session.trainer.threadTuner?.report {
+                        print("threads: \(choice)")
+                        reportedThreads = true
+                    }
                     try metricsWriter?.append(epochMetrics)
                     if let tensorBoard { try TrainingSession.log(epochMetrics, to: tensorBoard) }
                 case .checkpointWritten:

@@ -17,6 +17,9 @@ public final class Trainer<Scalar: NetworkScalar> {
     public var position: TrainingPosition
     let workspace: Workspace<Scalar>
     var order: [Int] = []
+    /// When set, the first steps time each candidate thread count and the trainer then sets
+    /// `Backend.current.threads` to the fastest (`ThreadTuner`); results are the same for any count.
+    public var threadTuner: ThreadTuner?
 
     public init(network: Network<Scalar>, optimizer: any Optimizer, configuration: TrainingConfiguration,
                 scheduler: LearningRateScheduler? = nil) {
@@ -96,6 +99,9 @@ public final class Trainer<Scalar: NetworkScalar> {
         while batch < batchCount {
             let start = batch * batchSize
             let end = min(start + batchSize, dataset.count)
+            if threadTuner != nil {
+                Backend.current.threads = threadTuner!.threadsForNextStep(now: monotonicSeconds())
+            }
             // Unshuffled batches are consecutive rows: one block copy instead of a gather.
             if configuration.shuffle {
                 workspace.loadRows(order[start..<end], of: dataset)
