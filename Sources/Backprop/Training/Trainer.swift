@@ -17,8 +17,10 @@ public final class Trainer<Scalar: NetworkScalar> {
     public var position: TrainingPosition
     let workspace: Workspace<Scalar>
     var order: [Int] = []
-    /// When set, the first steps time each candidate thread count and the trainer then sets
-    /// `Backend.current.threads` to the fastest (`ThreadTuner`); results are the same for any count.
+    /// When set, and the backend is the native one, the first steps time each candidate
+    /// thread count and the trainer then sets `Backend.current.threads` to the fastest
+    /// (`ThreadTuner`); the native backend's results are the same for any count. Ignored with
+    /// other backends, whose results may depend on their thread count.
     public var threadTuner: ThreadTuner?
 
     public init(network: Network<Scalar>, optimizer: any Optimizer, configuration: TrainingConfiguration,
@@ -99,7 +101,7 @@ public final class Trainer<Scalar: NetworkScalar> {
         while batch < batchCount {
             let start = batch * batchSize
             let end = min(start + batchSize, dataset.count)
-            if threadTuner != nil {
+            if threadTuner != nil && Backend.current.kind == .native {
                 Backend.current.threads = threadTuner!.threadsForNextStep(now: monotonicSeconds())
             }
             // Unshuffled batches are consecutive rows: one block copy instead of a gather.
