@@ -2,13 +2,15 @@
 ///
 /// Parameters are reference objects so that an optimizer, a gradient check or a
 /// serializer can walk `Network.parameters` and update values in place, without copying
-/// the layer that owns them. The three tensors are `@exclusivity(unchecked)` (SE-0176):
-/// every training step takes a pointer to each of them, and the run-time check of a class
-/// property's exclusive access would cost more than the update of a small tensor (seed
-/// 001's network: ~1100 instructions per parameter and step). Overlapping accesses to one
-/// tensor, e.g. reading `value` inside `value.storage.withUnsafeMutableBufferPointer`, are
-/// then the caller's error rather than a trap, as they are for a struct held in a local. `gradient` always has the shape of `value` and holds ∂J/∂θ
+/// the layer that owns them. `gradient` always has the shape of `value` and holds ∂J/∂θ
 /// for the last backward pass, J the cost averaged over the batch.
+///
+/// The three tensors are `@exclusivity(unchecked)` (SE-0176): every training step takes a
+/// pointer to each of them, and the run-time check of a class property's exclusive access
+/// would cost more than the update of a small tensor (seed 001's network: ~1100 instructions
+/// per parameter and step). Overlapping accesses to one tensor, e.g. reading `value` inside
+/// `value.storage.withUnsafeMutableBufferPointer`, are then the caller's error rather than a
+/// trap, as they are for a struct held in a local.
 public final class Parameter<Scalar: NetworkScalar> {
     /// The tensor's role inside its layer: `"weight"` or `"bias"`.
     public let role: String

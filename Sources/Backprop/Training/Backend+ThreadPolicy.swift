@@ -14,9 +14,7 @@ extension Backend {
     /// 0.135 s/epoch on one thread, 0.107 on two, on a quiet machine). Never more threads
     /// than cores.
     public static func recommendedThreads(parameterCount: Int, batchSize: Int) -> Int {
-        let flopsPerStep = 6.0 * Double(parameterCount) * Double(batchSize)
-        let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        return flopsPerStep < 1e6 ? 1 : min(2, cores)
+        stepFlops(parameterCount: parameterCount, batchSize: batchSize) < 1e6 ? 1 : min(2, onlineCores)
     }
 
     /// The thread counts worth timing on the run's first steps (`ThreadTuner`) for such a
@@ -25,8 +23,15 @@ extension Backend {
     /// clear (below, one; above, two: cs229's 784-300 on batches of 1000 ran 1.0 s/epoch on
     /// one thread and 0.78 on two even on a busy Zen 2).
     public static func threadCountsToMeasure(parameterCount: Int, batchSize: Int) -> [Int]? {
-        let flopsPerStep = 6.0 * Double(parameterCount) * Double(batchSize)
-        let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        return cores >= 2 && flopsPerStep >= 1e6 && flopsPerStep < 5e7 ? [1, 2] : nil
+        let flops = stepFlops(parameterCount: parameterCount, batchSize: batchSize)
+        return onlineCores >= 2 && flops >= 1e6 && flops < 5e7 ? [1, 2] : nil
     }
+
+    /// About 6·parameters·batch: forward, ∂W and ∂A products.
+    static func stepFlops(parameterCount: Int, batchSize: Int) -> Double {
+        6.0 * Double(parameterCount) * Double(batchSize)
+    }
+
+    /// The cores online now (never less than 1).
+    static var onlineCores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }

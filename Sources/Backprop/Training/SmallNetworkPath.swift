@@ -15,8 +15,9 @@ import CBackpropKernels
 /// **What the kernel does** (`bp_small_network_run`, CBackpropKernels/small_network.c): the
 /// batch is cut into blocks of one example per SIMD lane (16 with AVX-512, 8 with AVX2,
 /// 4 otherwise; when every width is at most 4, 32 with AVX-512 and 16 with AVX2: two
-/// registers per value, so two blocks' dependency chains interleave). Each block goes forward through every layer (Z⁽ˡ⁾ = A⁽ˡ⁻¹⁾·Wᵀ + b with the
-/// weights broadcast, A⁽ˡ⁾ = g(Z⁽ˡ⁾)), through the fused loss (BP1), and back: BP3/BP4 add
+/// registers per value, so two blocks' dependency chains interleave). Each block goes
+/// forward through every layer (Z⁽ˡ⁾ = A⁽ˡ⁻¹⁾·Wᵀ + b with the weights broadcast,
+/// A⁽ˡ⁾ = g(Z⁽ˡ⁾)), through the fused loss (BP1), and back: BP3/BP4 add
 /// δ and δ·a to per-lane accumulators, BP2 gives δ⁽ˡ⁻¹⁾ = (δ⁽ˡ⁾·W⁽ˡ⁾) ⊙ g′. After the last
 /// block each accumulator's lanes are summed in a fixed order, so the gradients are the same
 /// bit for bit from run to run and do not depend on the thread count (one thread always).

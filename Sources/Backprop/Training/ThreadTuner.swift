@@ -13,8 +13,8 @@ import Foundation
 ///
 /// After `warmUpSteps` steps the tuner runs blocks of `blockSteps` steps, cycling through
 /// `candidates`, `rounds` blocks each, and then keeps the count whose median block was
-/// fastest. It stores its samples in an array reserved at the start, so a step allocates
-/// nothing.
+/// fastest. Its samples go into an array reserved at the start; only the step that chooses
+/// (once per run) allocates, to sort each candidate's blocks.
 public struct ThreadTuner: Sendable {
     /// The thread counts compared, e.g. [1, 2].
     public let candidates: [Int]
@@ -31,8 +31,6 @@ public struct ThreadTuner: Sendable {
 
     private var stepsSeen = 0
     private var blockStarted = 0.0
-    /// One candidate's blocks while choosing (reserved at the start).
-    private var scratch: [Double] = []
 
     public init(candidates: [Int], warmUpSteps: Int = 20, blockSteps: Int = 25, rounds: Int = 4) {
         precondition(!candidates.isEmpty && candidates.allSatisfy { $0 >= 1 }, "ThreadTuner: candidates must be positive")
@@ -42,7 +40,6 @@ public struct ThreadTuner: Sendable {
         self.blockSteps = blockSteps
         self.rounds = rounds
         blockSeconds.reserveCapacity(candidates.count * rounds)
-        scratch.reserveCapacity(rounds)
         if candidates.count == 1 { chosen = candidates[0] }
     }
 
@@ -56,7 +53,8 @@ public struct ThreadTuner: Sendable {
             if measured > 0 { blockSeconds.append((now - blockStarted) / Double(blockSteps)) }
             blockStarted = now
             if blockSeconds.count == candidates.count * rounds {
-                let best = choose()
+                // The smallest median (the first candidate on a tie).
+                let best = medians.min { $0.secondsPerStep < $1.secondsPerStep }!.threads
                 chosen = best
                 return best
             }
@@ -78,26 +76,5 @@ public struct ThreadTuner: Sendable {
         func threadsText(_ count: Int) -> String { count == 1 ? "1 thread" : "\(count) threads" }
         let timings = medians.map { "\(threadsText($0.threads)) \(String(format: "%.1f", $0.secondsPerStep * 1e6)) µs" }
         return timings.isEmpty ? threadsText(chosen) : "\(threadsText(chosen)) (median step: \(timings.joined(separator: ", ")))"
-    }
-
-    /// The candidate with the smallest median seconds per step (the first one on a tie).
-    private mutating func choose() -> Int {
-        var best = candidates[0]
-        var bestMedian = Double.infinity
-        for (index, threads) in candidates.enumerated() {
-            scratch.removeAll(keepingCapacity: true)
-            var block = index
-            while block < blockSeconds.count {
-                scratch.append(blockSeconds[block])
-                block += candidates.count
-            }
-            scratch.sort()
-            let median = scratch[scratch.count / 2]
-            if median < bestMedian {
-                bestMedian = median
-                best = threads
-            }
-        }
-        return best
     }
 }
