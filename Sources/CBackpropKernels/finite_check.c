@@ -1,8 +1,13 @@
-// Whether every value of a Float array is finite, one copy per instruction set.
+// Whether every value of a Float array is finite, and its largest magnitude, one copy per
+// instruction set.
 //
 // A float is NaN or ±∞ exactly when its exponent bits are all ones, so the check ORs
 // (bits & 0x7F800000) == 0x7F800000 over the array as lane-wise integer compares; the
 // answer is exact and the same at every level.
+//
+// The magnitude bits (bits & 0x7FFFFFFF) of non-negative floats order as unsigned integers
+// the way the floats do, with ∞ and then every NaN above all finite values. Their integer
+// maximum is therefore max |x| exactly, or a pattern ≥ 0x7F800000 when a value is not finite.
 
 #include "CBackpropKernels.h"
 #include <string.h>
@@ -38,6 +43,56 @@ typedef unsigned bp_u4 __attribute__((vector_size(16)));
         }                                                                                  \
         return any == 0;                                                                   \
     }
+
+#define DEFINE_MAX_MAGNITUDE(S, ATTR, VU, LANES)                                           \
+    ATTR static unsigned bp_max_magnitude_bits_##S(const float *values, long count) {     \
+        const VU magnitude = (VU){0} + 0x7FFFFFFFu;                                        \
+        VU m0 = (VU){0}, m1 = (VU){0};                                                     \
+        long i = 0;                                                                        \
+        for (; i + 2 * LANES <= count; i += 2 * LANES) {                                   \
+            VU v0, v1;                                                                     \
+            memcpy(&v0, values + i, sizeof v0);                                            \
+            memcpy(&v1, values + i + LANES, sizeof v1);                                    \
+            v0 &= magnitude;                                                               \
+            v1 &= magnitude;                                                               \
+            m0 = __builtin_elementwise_max(m0, v0);                                         \
+            m1 = __builtin_elementwise_max(m1, v1);                                         \
+        }                                                                                  \
+        m0 = __builtin_elementwise_max(m0, m1);                                            \
+        unsigned largest = 0;                                                              \
+        for (int lane = 0; lane < LANES; lane++)                                           \
+            if (m0[lane] > largest) largest = m0[lane];                                    \
+        for (; i < count; i++) {                                                           \
+            unsigned bits;                                                                 \
+            memcpy(&bits, values + i, sizeof bits);                                        \
+            bits &= 0x7FFFFFFFu;                                                           \
+            if (bits > largest) largest = bits;                                            \
+        }                                                                                  \
+        return largest;                                                                    \
+    }
+
+#ifdef BP_X86
+DEFINE_MAX_MAGNITUDE(avx512, __attribute__((target("avx512f"))), bp_u16, 16)
+DEFINE_MAX_MAGNITUDE(avx2, __attribute__((target("avx2"))), bp_u8, 8)
+#endif
+DEFINE_MAX_MAGNITUDE(portable, , bp_u4, 4)
+
+float bp_max_magnitude(const float *values, long count, int level) {
+    unsigned bits = 0;
+    if (count > 0) {
+#ifdef BP_X86
+        if (level >= 2) bits = bp_max_magnitude_bits_avx512(values, count);
+        else if (level == 1) bits = bp_max_magnitude_bits_avx2(values, count);
+        else
+#endif
+            bits = bp_max_magnitude_bits_portable(values, count);
+    }
+    (void)level;
+    if (bits > 0x7F800000u) bits = 0x7F800000u;  // NaN → +∞
+    float largest;
+    memcpy(&largest, &bits, sizeof largest);
+    return largest;
+}
 
 #ifdef BP_X86
 DEFINE_FINITE_CHECK(avx512, __attribute__((target("avx512f"))), bp_u16, 16)

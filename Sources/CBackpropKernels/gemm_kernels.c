@@ -10,6 +10,11 @@
 // its tile was full. Half tiles (MR x NR/2) serve the last column panel when at most NR/2
 // columns remain, so e.g. n = 300 wastes 4 columns instead of 20.
 //
+// With β = 1 the update is C + fl(α·acc), rounded twice (the product is a statement of its
+// own, so it is never contracted into a fused multiply-add): C ← C − α·G then rounds exactly
+// like the SGD kernel's θ − fl(α·g), which lets the trainer fuse plain SGD into a weight
+// gradient product (FusedFirstLayerUpdate.swift) without changing a bit.
+//
 // Skinny kernel: C (m x n, n ≤ 16) ← α·A·B̃ + β·C for an unpacked A with arbitrary strides and
 // B̃ packed as k rows of 16 (zero padded). C has arbitrary strides too, which lets the caller
 // compute a product with few rows as the transposed product with few columns.
@@ -28,7 +33,8 @@
             for (int r = 0; r < MR; r++)                                               \
                 for (int v = 0; v < NV; v++) {                                         \
                     VT old = LOADV(VT, (ct) + r * (ldct) + v * LANES);                 \
-                    STOREV(VT, (ct) + r * (ldct) + v * LANES, alpha * acc[r][v] + old);\
+                    VT term = alpha * acc[r][v]; /* its own statement: no FMA */       \
+                    STOREV(VT, (ct) + r * (ldct) + v * LANES, old + term);             \
                 }                                                                      \
         } else {                                                                       \
             for (int r = 0; r < MR; r++)                                               \

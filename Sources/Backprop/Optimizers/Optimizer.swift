@@ -14,6 +14,15 @@ public protocol Optimizer: Sendable {
 
     /// A short description with the hyper-parameters, e.g. "SGD(lr=0.5)".
     var description: String { get }
+
+    /// α when the update is exactly θ ← θ − α·∂J/∂θ, rounded as fl(θ − fl(α·g)) (plain SGD:
+    /// no momentum, no weight decay); nil for every other rule. The trainer may then fuse
+    /// the update into the product that computes a gradient (`FusedFirstLayerUpdate`).
+    var plainDescentRate: Double? { get }
+}
+
+extension Optimizer {
+    public var plainDescentRate: Double? { nil }
 }
 
 extension Optimizer {

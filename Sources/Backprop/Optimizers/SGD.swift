@@ -69,6 +69,12 @@ public struct SGD: Optimizer, Codable, Equatable {
         }
     }
 
+    /// α without momentum and weight decay: the update is then θ − fl(α·g) exactly (the
+    /// decay term adds λ·θ = 0 to g).
+    public var plainDescentRate: Double? {
+        momentum == 0 && weightDecay == 0 ? learningRate : nil
+    }
+
     public var description: String {
         var parts = ["lr=\(learningRate)"]
         if momentum != 0 { parts.append("momentum=\(momentum)") }

@@ -237,9 +237,29 @@ public final class Network<Scalar: NetworkScalar> {
     public func computeGradients(in workspace: Workspace<Scalar>) -> Double {
         if let smallPath, let cost = smallPath.run(in: workspace, computeGradients: true) { return cost }
         let cost = forwardLayers(in: workspace)
+        backward(in: workspace, throughFirstLayer: true)
+        return cost
+    }
+
+    /// `computeGradients(in:)` on the general path, except that the first layer's backward
+    /// is left to the caller: on return `workspace.gradients[0]` holds ∂J/∂(output of layer
+    /// 0) and no parameter of layer 0 has its gradient computed. The trainer uses it to fuse
+    /// the first layer's update into BP4 (`FusedFirstLayerUpdate`).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func computeGradientsAboveFirstLayer(in workspace: Workspace<Scalar>) -> Double {
+        let cost = forwardLayers(in: workspace)
+        backward(in: workspace, throughFirstLayer: false)
+        return cost
+    }
+
+    /// BP2-BP4 from the last layer down to layer 1, then layer 0 if `throughFirstLayer`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    private func backward(in workspace: Workspace<Scalar>, throughFirstLayer: Bool) {
         workspace.gradients.withUnsafeMutableBufferPointer { gradients in
             workspace.outputs.withUnsafeMutableBufferPointer { outputs in
-                for index in layers.indices.reversed() {
+                for index in layers.indices.reversed() where index > 0 || throughFirstLayer {
                     let input = index == 0 ? workspace.input : outputs[index - 1]
                     if index == 0 {
                         layers[index].backward(
@@ -253,7 +273,6 @@ public final class Network<Scalar: NetworkScalar> {
                 }
             }
         }
-        return cost
     }
 }
 

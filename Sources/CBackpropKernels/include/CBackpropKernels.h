@@ -130,6 +130,8 @@ void bp_sum_columns(const float *x, long rows, long columns, float *sums, int le
 
 /// 1 if none of the `count` values is NaN or ±∞, else 0 (level as in bp_cpu_simd_level).
 int bp_all_finite(const float *values, long count, int level);
+/// max |values[i]|, 0 for no values, +∞ when any value is NaN or ±∞ (exact at every level).
+float bp_max_magnitude(const float *values, long count, int level);
 
 // MARK: - Batch gathering
 

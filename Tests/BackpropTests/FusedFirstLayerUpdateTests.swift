@@ -1,0 +1,161 @@
+import CBackpropKernels
+import Testing
+@testable import Backprop
+
+/// Plain SGD fused into the first layer's BP4 product (`FusedFirstLayerUpdate`): the same
+/// weights bit for bit as the two-pass update, on 1 and 2 threads, and the divergence
+/// guarantee kept when the gradient cannot be proved finite.
+@Suite struct FusedFirstLayerUpdateTests {
+    /// 784-30-10 with batches of 10, the `online` benchmark's shapes (2·30·784·10 = 470 kFLOP
+    /// per product, enough for the small-batch product to split W's rows between 2 threads).
+    static func onlineData(rows: Int) -> Dataset<Float> {
+        var generator = SeededGenerator(seed: 11)
+        let inputs = Matrix<Float>(rows: rows, columns: 784, elements: (0..<rows * 784).map { _ in Float(generator.nextUnitDouble()) })
+        let targets = Matrix<Float>(rows: rows, columns: 1, elements: (0..<rows).map { _ in Float(generator.nextIndex(below: 10)) })
+        return Dataset(inputs: inputs, targets: targets)
+    }
+
+    static func train(
+        _ data: Dataset<Float>, fused: Bool, threads: Int, epochs: Int = 2
+    ) throws -> (parameters: [Matrix<Float>], firstWeightGradient: Matrix<Float>, losses: [Double]) {
+        let saved = Backend.current.threads
+        Backend.current.threads = threads
+        defer { Backend.current.threads = saved }
+        let network = try Network<Float>(sizes: [784, 30, 10], activation: .sigmoid, loss: .softmaxCrossEntropy, initializer: .normal, seed: 4)
+        let trainer = Trainer(network: network, optimizer: SGD(learningRate: 3),
+                              configuration: TrainingConfiguration(batchSize: 10, seed: 5))
+        trainer.fusesFirstLayerUpdate = fused
+        let losses = try (0..<epochs).map { _ in try trainer.trainEpoch(on: data).trainLoss }
+        return (network.parameters.map(\.parameter.value), network.parameters[0].parameter.gradient, losses)
+    }
+
+    /// Fused and two-pass training end bit-identical on 1 and 2 threads. That the fused step
+    /// really ran is visible in the first weight's gradient, which it never stores.
+    @Test(arguments: [1, 2])
+    func fusedTrainingEqualsTwoPassTrainingBitForBit(threads: Int) throws {
+        let data = Self.onlineData(rows: 200)
+        let twoPass = try Self.train(data, fused: false, threads: 1)
+        let fused = try Self.train(data, fused: true, threads: threads)
+        #expect(fused.parameters == twoPass.parameters)
+        #expect(fused.losses == twoPass.losses)
+        #expect(fused.firstWeightGradient.storage.allSatisfy { $0 == 0 }, "the fused step did not run")
+        #expect(twoPass.firstWeightGradient.storage.contains { $0 != 0 })
+    }
+
+    /// A last batch of one row (30·784·1 multiply-adds: a product too small for the
+    /// small-batch path) takes the two-pass update inside a fused run; the results stay
+    /// identical.
+    @Test func shortLastBatchMixesBothUpdates() throws {
+        let data = Self.onlineData(rows: 201)
+        let twoPass = try Self.train(data, fused: false, threads: 1, epochs: 1)
+        let fused = try Self.train(data, fused: true, threads: 1, epochs: 1)
+        #expect(fused.parameters == twoPass.parameters)
+        #expect(fused.firstWeightGradient.storage.contains { $0 != 0 }, "the short batch stores its gradient")
+    }
+
+    /// Only plain SGD on the native backend without an L2 penalty is fused.
+    @Test func fusesOnlyPlainSGD() throws {
+        let network = try Network<Float>(sizes: [784, 30, 10], activation: .sigmoid, loss: .softmaxCrossEntropy)
+        let plan = try #require(FusedFirstLayerUpdate(network: network))
+        let plain = TrainingConfiguration(batchSize: 10)
+        #expect(plan.learningRate(rows: 10, optimizer: SGD(learningRate: 3), configuration: plain) == 3)
+        #expect(plan.learningRate(rows: 10, optimizer: SGD(learningRate: 3, momentum: 0.9), configuration: plain) == nil)
+        #expect(plan.learningRate(rows: 10, optimizer: SGD(learningRate: 3, weightDecay: 1e-4), configuration: plain) == nil)
+        #expect(plan.learningRate(rows: 10, optimizer: Adam(learningRate: 1e-3), configuration: plain) == nil)
+        #expect(plan.learningRate(rows: 10, optimizer: SGD(learningRate: 3), configuration: TrainingConfiguration(batchSize: 10, l2: 1e-4)) == nil)
+        #expect(plan.learningRate(rows: 17, optimizer: SGD(learningRate: 3), configuration: plain) == nil)
+        #expect(FusedFirstLayerUpdate(network: try Network<Double>(sizes: [784, 30, 10], activation: .sigmoid, loss: .softmaxCrossEntropy)) == nil)
+        // Seed 001's network takes the fused small-network step instead.
+        #expect(FusedFirstLayerUpdate(network: try Network<Float>(sizes: [2, 3, 1], activation: .relu, loss: .binaryCrossEntropy)) == nil)
+    }
+
+    /// An input of 3·10³⁸ (finite) in a column whose weights are zero leaves the forward pass
+    /// and the loss finite, but its weight gradient overflows. The bound cannot prove the
+    /// product finite, so the step computes and checks the gradient: training stops naming
+    /// `0.weight`, and no parameter has changed.
+    @Test func unprovableGradientFallsBackAndStopsWithWeightsUntouched() throws {
+        var data = Self.onlineData(rows: 10)
+        for row in 0..<10 { data.inputs[row, 0] = 3e38 }
+        let network = try Network<Float>(sizes: [784, 30, 10], activation: .relu, loss: .softmaxCrossEntropy, initializer: .normal, seed: 4)
+        let firstWeight = try #require(network.parameter(named: "0.weight"))
+        for row in 0..<30 { firstWeight.value[row, 0] = 0 }
+        let secondWeight = try #require(network.parameter(named: "2.weight"))
+        for index in secondWeight.value.storage.indices { secondWeight.value.storage[index] *= 1000 }
+        let before = network.parameters.map(\.parameter.value)
+        #expect(try network.evaluate(data).loss.isFinite)
+
+        let trainer = Trainer(network: network, optimizer: SGD(learningRate: 0.1),
+                              configuration: TrainingConfiguration(batchSize: 10, shuffle: false))
+        #expect(trainer.fusesFirstLayerUpdate)
+        do {
+            _ = try trainer.trainEpoch(on: data)
+            Issue.record("training did not stop")
+        } catch let TrainingError.diverged(_, step, loss, location) {
+            #expect(step == 1)
+            #expect(loss.isFinite)
+            #expect(location?.contains("0.weight") == true, "\(location ?? "no location")")
+        }
+        #expect(network.parameters.map(\.parameter.value) == before)
+    }
+
+    /// The bound: n·max|δ|·max|X| ≤ (largest Float) / 2, and never with NaN or ±∞.
+    @Test func boundProvesFinitenessOnlyWhenItHolds() {
+        let small = Matrix<Float>(rows: 2, columns: 2, elements: [1, -4, 2, 0])
+        #expect(FusedFirstLayerUpdate<Float>.productIsFinite(small, small))
+        let half = Float.greatestFiniteMagnitude / 16  // 2 rows · 4 · M/16 = M/2: still provable
+        #expect(FusedFirstLayerUpdate<Float>.productIsFinite(small, Matrix(rows: 2, columns: 1, elements: [half, 1])))
+        #expect(!FusedFirstLayerUpdate<Float>.productIsFinite(small, Matrix(rows: 2, columns: 1, elements: [half.nextUp, 1])))
+        for bad in [Float.nan, .infinity, -.infinity] {
+            #expect(!FusedFirstLayerUpdate<Float>.productIsFinite(small, Matrix(rows: 2, columns: 1, elements: [0, bad])))
+            #expect(!FusedFirstLayerUpdate<Float>.productIsFinite(Matrix(rows: 2, columns: 1, elements: [bad, 0]), small))
+        }
+    }
+
+    /// `bp_max_magnitude` at every level this CPU runs: the exact largest |x| wherever it sits
+    /// (vector body or tail), +∞ for any NaN or ±∞, 0 for no values.
+    @Test(arguments: SIMDLevel.available)
+    func maxMagnitudeIsExact(level: SIMDLevel) {
+        let cLevel = Int32(level.rawValue)
+        let count = 75  // two 32-value blocks at AVX-512, then a tail
+        let values = (0..<count).map { Float($0 % 7) * 0.25 - 1 }  // |x| ≤ 1
+        for position in [0, 15, 16, 31, 32, 63, 64, 74] {
+            for extreme in [Float(-3.5), 3.5, .greatestFiniteMagnitude, -2] {
+                var copy = values
+                copy[position] = extreme
+                #expect(bp_max_magnitude(copy, count, cLevel) == abs(extreme), "\(extreme) at \(position), \(level.name)")
+            }
+            for bad in [Float.nan, .infinity, -.infinity, Float(bitPattern: 0xFFC0_0001)] {
+                var copy = values
+                copy[position] = bad
+                #expect(bp_max_magnitude(copy, count, cLevel) == .infinity, "\(bad) at \(position), \(level.name)")
+            }
+        }
+        #expect(bp_max_magnitude(values, 0, cLevel) == 0)
+        #expect(bp_max_magnitude([-.leastNonzeroMagnitude], 1, cLevel) == .leastNonzeroMagnitude)
+    }
+
+    /// With β = 1 the register tiles store fl(C + fl(α·G)), no fused multiply-add, so that
+    /// C − α·G rounds like the SGD kernel. Checked on the small-batch path (k ≤ 16, with an
+    /// edge tile and a half-wide last panel) and the packed path with one k slice.
+    @Test(arguments: SIMDLevel.available)
+    func betaOneRoundsTwice(level: SIMDLevel) {
+        var numbers = GEMMTests.Numbers(state: 9)
+        for (m, n, k) in [(30, 200, 10), (13, 200, 16), (50, 40, 100)] {
+            let delta = numbers.array(k * m)  // k x m: op(A) = δᵀ
+            let input = numbers.array(k * n)  // k x n
+            let weight = numbers.array(m * n)
+            var gradient = [Float](repeating: 0, count: m * n)
+            NativeGEMM.sgemm(level: level, threads: 1, transposeA: true, transposeB: false, m: m, n: n, k: k,
+                             alpha: 1, a: delta, lda: m, b: input, ldb: n, beta: 0, c: &gradient, ldc: n)
+            var updated = weight
+            let rate: Float = 0.37
+            NativeGEMM.sgemm(level: level, threads: 1, transposeA: true, transposeB: false, m: m, n: n, k: k,
+                             alpha: -rate, a: delta, lda: m, b: input, ldb: n, beta: 1, c: &updated, ldc: n)
+            let expected = (0..<m * n).map { index -> Float in
+                let step = rate * gradient[index]
+                return weight[index] - step
+            }
+            #expect(updated == expected, "m=\(m) n=\(n) k=\(k), \(level.name)")
+        }
+    }
+}
