@@ -16,7 +16,9 @@ public final class Parameter<Scalar: NetworkScalar> {
     public let role: String
     /// The current value. A weight is outputs x inputs; a bias is 1 x outputs.
     @exclusivity(unchecked) public var value: Matrix<Scalar>
-    /// ∂J/∂θ from the last backward pass, same shape as `value`.
+    /// ∂J/∂θ from the last backward pass, same shape as `value`. (A `Trainer` step that fuses
+    /// plain SGD into the first layer's weight-gradient product does not store that one
+    /// gradient: `Trainer.fusesFirstLayerUpdate`.)
     @exclusivity(unchecked) public var gradient: Matrix<Scalar>
     /// The optimizer's per-parameter state (momentum buffer, Adam's moments, …), each slot
     /// shaped like `value`; created by the optimizer on its first step.
