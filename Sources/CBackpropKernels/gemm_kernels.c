@@ -10,10 +10,11 @@
 // its tile was full. Half tiles (MR x NR/2) serve the last column panel when at most NR/2
 // columns remain, so e.g. n = 300 wastes 4 columns instead of 20.
 //
-// With β = 1 the update is C + fl(α·acc), rounded twice (the product is a statement of its
-// own, so it is never contracted into a fused multiply-add): C ← C − α·G then rounds exactly
-// like the SGD kernel's θ − fl(α·g), which lets the trainer fuse plain SGD into a weight
-// gradient product (FusedFirstLayerUpdate.swift) without changing a bit.
+// Both kernels sum each element's k products in one accumulator, in order, and then store
+// fl(α·acc) + β·C with α·acc a statement of its own, never contracted into a fused
+// multiply-add. With β = 1 (exact: β·C = C) that is C + fl(α·acc), rounded twice, so
+// C ← C − α·G rounds exactly like the SGD kernel's θ − fl(α·g): the trainer can fuse plain SGD
+// into a weight-gradient product (FusedFirstLayerUpdate.swift) without changing a bit.
 //
 // Skinny kernel: C (m x n, n ≤ 16) ← α·A·B̃ + β·C for an unpacked A with arbitrary strides and
 // B̃ packed as k rows of 16 (zero padded). C has arbitrary strides too, which lets the caller
@@ -33,15 +34,15 @@
             for (int r = 0; r < MR; r++)                                               \
                 for (int v = 0; v < NV; v++) {                                         \
                     VT old = LOADV(VT, (ct) + r * (ldct) + v * LANES);                 \
-                    VT term = alpha * acc[r][v]; /* its own statement: no FMA */       \
+                    VT term = alpha * acc[r][v]; /* no FMA: see the header */          \
                     STOREV(VT, (ct) + r * (ldct) + v * LANES, old + term);             \
                 }                                                                      \
         } else {                                                                       \
             for (int r = 0; r < MR; r++)                                               \
                 for (int v = 0; v < NV; v++) {                                         \
                     VT old = LOADV(VT, (ct) + r * (ldct) + v * LANES);                 \
-                    STOREV(VT, (ct) + r * (ldct) + v * LANES,                          \
-                           alpha * acc[r][v] + beta * old);                            \
+                    VT term = alpha * acc[r][v];                                       \
+                    STOREV(VT, (ct) + r * (ldct) + v * LANES, term + beta * old);      \
                 }                                                                      \
         }                                                                              \
     } while (0)
@@ -121,7 +122,8 @@
                 for (long j = 0; j < n; j++) row[j] = crow[j * ccs];                   \
                 for (int v = 0; v < NV; v++) {                                         \
                     VT old = LOADV(VT, row + v * LANES);                               \
-                    STOREV(VT, row + v * LANES, alpha * acc[r][v] + beta * old);       \
+                    VT term = alpha * acc[r][v]; /* no FMA: see the header */          \
+                    STOREV(VT, row + v * LANES, term + beta * old);                    \
                 }                                                                      \
             }                                                                          \
             for (long j = 0; j < n; j++) crow[j * ccs] = row[j];                       \
@@ -142,7 +144,8 @@
             result = alpha * acc[r][0];                                                \
         } else {                                                                       \
             bp_v16 old = (bp_v16)_mm512_maskz_loadu_ps(mask, crow);                    \
-            result = alpha * acc[r][0] + beta * old;                                   \
+            bp_v16 term = alpha * acc[r][0];                                           \
+            result = term + beta * old;                                                \
         }                                                                              \
         _mm512_mask_storeu_ps(crow, mask, (__m512)result);                             \
         1;                                                                             \
@@ -157,7 +160,8 @@
                 result = alpha * acc[r][v];                                            \
             } else {                                                                   \
                 bp_v8 old = (bp_v8)_mm256_maskload_ps(crow + 8 * v, mask);             \
-                result = alpha * acc[r][v] + beta * old;                               \
+                bp_v8 term = alpha * acc[r][v];                                        \
+                result = term + beta * old;                                            \
             }                                                                          \
             _mm256_maskstore_ps(crow + 8 * v, mask, (__m256)result);                   \
         }                                                                              \

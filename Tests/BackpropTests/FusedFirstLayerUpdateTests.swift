@@ -16,41 +16,46 @@ import Testing
     }
 
     static func train(
-        _ data: Dataset<Float>, fused: Bool, threads: Int, epochs: Int = 2
+        _ data: Dataset<Float>, fused: Bool, threads: Int, hidden: Int = 30, batchSize: Int = 10, epochs: Int = 2
     ) throws -> (parameters: [Matrix<Float>], firstWeightGradient: Matrix<Float>, losses: [Double]) {
         let saved = Backend.current.threads
         Backend.current.threads = threads
         defer { Backend.current.threads = saved }
-        let network = try Network<Float>(sizes: [784, 30, 10], activation: .sigmoid, loss: .softmaxCrossEntropy, initializer: .normal, seed: 4)
+        let network = try Network<Float>(sizes: [784, hidden, 10], activation: .sigmoid, loss: .softmaxCrossEntropy, initializer: .normal, seed: 4)
         let trainer = Trainer(network: network, optimizer: SGD(learningRate: 3),
-                              configuration: TrainingConfiguration(batchSize: 10, seed: 5))
+                              configuration: TrainingConfiguration(batchSize: batchSize, seed: 5))
         trainer.fusesFirstLayerUpdate = fused
         let losses = try (0..<epochs).map { _ in try trainer.trainEpoch(on: data).trainLoss }
         return (network.parameters.map(\.parameter.value), network.parameters[0].parameter.gradient, losses)
     }
 
-    /// Fused and two-pass training end bit-identical on 1 and 2 threads. That the fused step
-    /// really ran is visible in the first weight's gradient, which it never stores.
-    @Test(arguments: [1, 2])
-    func fusedTrainingEqualsTwoPassTrainingBitForBit(threads: Int) throws {
-        let data = Self.onlineData(rows: 200)
-        let twoPass = try Self.train(data, fused: false, threads: 1)
-        let fused = try Self.train(data, fused: true, threads: threads)
+    /// Fused and two-pass training end bit-identical on 1 and 2 threads, through every path
+    /// ∂W₁ = δᵀ·X can take: batches of 10 (small-batch register tiles), 64 (packed panels,
+    /// one k slice) and, with 16 hidden units, 32 (the skinny kernel on the transposed
+    /// product). That the fused step really ran is visible in the first weight's gradient,
+    /// which it never stores.
+    @Test(arguments: [(30, 10, 1), (30, 10, 2), (30, 64, 1), (30, 64, 2), (16, 32, 1), (16, 32, 2)])
+    func fusedTrainingEqualsTwoPassTrainingBitForBit(hidden: Int, batchSize: Int, threads: Int) throws {
+        let data = Self.onlineData(rows: 320)
+        let twoPass = try Self.train(data, fused: false, threads: 1, hidden: hidden, batchSize: batchSize)
+        let fused = try Self.train(data, fused: true, threads: threads, hidden: hidden, batchSize: batchSize)
         #expect(fused.parameters == twoPass.parameters)
         #expect(fused.losses == twoPass.losses)
         #expect(fused.firstWeightGradient.storage.allSatisfy { $0 == 0 }, "the fused step did not run")
         #expect(twoPass.firstWeightGradient.storage.contains { $0 != 0 })
     }
 
-    /// A last batch of one row (30·784·1 multiply-adds: a product too small for the
-    /// small-batch path) takes the two-pass update inside a fused run; the results stay
-    /// identical.
-    @Test func shortLastBatchMixesBothUpdates() throws {
-        let data = Self.onlineData(rows: 201)
-        let twoPass = try Self.train(data, fused: false, threads: 1, epochs: 1)
-        let fused = try Self.train(data, fused: true, threads: 1, epochs: 1)
+    /// One run can mix both updates: batches of 400 rows (k past one KC slice) take the
+    /// two-pass update, the last batch of one row the fused one; the results stay identical.
+    @Test func twoPassAndFusedStepsMixInOneRun() throws {
+        let data = Self.onlineData(rows: 801)
+        let twoPass = try Self.train(data, fused: false, threads: 1, batchSize: 400, epochs: 1)
+        let fused = try Self.train(data, fused: true, threads: 1, batchSize: 400, epochs: 1)
         #expect(fused.parameters == twoPass.parameters)
-        #expect(fused.firstWeightGradient.storage.contains { $0 != 0 }, "the short batch stores its gradient")
+        #expect(fused.losses == twoPass.losses)
+        // The fused run's stored gradient is the second batch's, the two-pass run's the last one's.
+        #expect(fused.firstWeightGradient.storage.contains { $0 != 0 }, "the 400-row batches store their gradient")
+        #expect(fused.firstWeightGradient != twoPass.firstWeightGradient, "the last step was not fused")
     }
 
     /// Only plain SGD on the native backend without an L2 penalty is fused.
@@ -63,7 +68,9 @@ import Testing
         #expect(plan.learningRate(rows: 10, optimizer: SGD(learningRate: 3, weightDecay: 1e-4), configuration: plain) == nil)
         #expect(plan.learningRate(rows: 10, optimizer: Adam(learningRate: 1e-3), configuration: plain) == nil)
         #expect(plan.learningRate(rows: 10, optimizer: SGD(learningRate: 3), configuration: TrainingConfiguration(batchSize: 10, l2: 1e-4)) == nil)
-        #expect(plan.learningRate(rows: 17, optimizer: SGD(learningRate: 3), configuration: plain) == nil)
+        #expect(plan.learningRate(rows: 200, optimizer: SGD(learningRate: 3), configuration: plain) == 3)
+        // 1000 rows: k is cut into slices, summed into C one after another.
+        #expect(plan.learningRate(rows: 1000, optimizer: SGD(learningRate: 3), configuration: plain) == nil)
         #expect(FusedFirstLayerUpdate(network: try Network<Double>(sizes: [784, 30, 10], activation: .sigmoid, loss: .softmaxCrossEntropy)) == nil)
         // Seed 001's network takes the fused small-network step instead.
         #expect(FusedFirstLayerUpdate(network: try Network<Float>(sizes: [2, 3, 1], activation: .relu, loss: .binaryCrossEntropy)) == nil)
@@ -134,13 +141,16 @@ import Testing
         #expect(bp_max_magnitude([-.leastNonzeroMagnitude], 1, cLevel) == .leastNonzeroMagnitude)
     }
 
-    /// With β = 1 the register tiles store fl(C + fl(α·G)), no fused multiply-add, so that
-    /// C − α·G rounds like the SGD kernel. Checked on the small-batch path (k ≤ 16, with an
-    /// edge tile and a half-wide last panel) and the packed path with one k slice.
+    /// With β = 1 the kernels store fl(C + fl(α·G)), no fused multiply-add, so that C − α·G
+    /// rounds like the SGD kernel. Checked on every path that sums in one accumulator
+    /// (`NativeGEMM.sumsInOneAccumulator`): small-batch tiles (k ≤ 16, with an edge tile and a
+    /// half-wide last panel), packed panels with one k slice (k = 256, the smallest KC),
+    /// few columns, few rows and a tiny product.
     @Test(arguments: SIMDLevel.available)
     func betaOneRoundsTwice(level: SIMDLevel) {
         var numbers = GEMMTests.Numbers(state: 9)
-        for (m, n, k) in [(30, 200, 10), (13, 200, 16), (50, 40, 100)] {
+        for (m, n, k) in [(30, 200, 10), (13, 200, 16), (50, 40, 100), (50, 40, 256), (40, 10, 50), (10, 200, 50), (5, 5, 5)] {
+            #expect(NativeGEMM.sumsInOneAccumulator(transposeA: true, transposeB: false, m: m, n: n, k: k, level: level))
             let delta = numbers.array(k * m)  // k x m: op(A) = δᵀ
             let input = numbers.array(k * n)  // k x n
             let weight = numbers.array(m * n)

@@ -250,6 +250,21 @@ enum NativeGEMM {
         }
     }
 
+    /// Whether the product sums each element's k terms in one accumulator (every path but
+    /// `.smallBatchDotProducts`, and `.packed` only when k fits one KC slice at `level`).
+    /// Its kernels then store fl(α·sum) + β·C without a fused multiply-add (gemm_kernels.c),
+    /// so C ← C − α·op(A)·op(B) with β = 1 rounds exactly like SGD's θ − fl(α·g) on the
+    /// product computed alone: what `FusedFirstLayerUpdate` relies on.
+    static func sumsInOneAccumulator(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, level: SIMDLevel
+    ) -> Bool {
+        switch Path(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k) {
+        case .smallBatchDotProducts: false
+        case .smallBatchOuterProducts, .fewColumns, .fewRows: true
+        case .packed: k <= blockingByLevel[level.rawValue].kc
+        }
+    }
+
     /// Rows or columns per worker when `count` of them are split: ⌈count / workers⌉ rounded
     /// up to a multiple of `unit`.
     static func chunk(of count: Int, workers: Int, unit: Int = 1) -> Int {

@@ -8,19 +8,19 @@ import CBackpropKernels
 /// **Shapes**: δ⁽¹⁾ = ∂J/∂Z⁽¹⁾ is n x outputs (already carrying the 1/n batch average), X
 /// (the batch) n x inputs, W⁽¹⁾ and G outputs x inputs.
 ///
-/// **Same bits.** With n ≤ 16 rows the native small-batch product (`NativeGEMM.Path
-/// .smallBatchOuterProducts`) sums all n terms of each Gⱼᵢ in one register, in the same order
-/// whatever C is; with β = 1 its register tiles then store fl(W + fl(−α·Gⱼᵢ)), never a fused
-/// multiply-add (gemm_kernels.c), which is the SGD kernel's fl(θ − fl(α·g)). The weights are
-/// bit for bit those of the two-pass update, on any thread count. The step only saves
-/// passes over memory: G is not written, read back by the optimizer or checked for NaN (784-30,
-/// batches of 10: three passes over 94 KB per step; `online` 0.22 → 0.17 s/epoch on one
+/// **Same bits.** When the native product sums all n terms of each Gⱼᵢ in one accumulator
+/// (n ≤ 384 rows on AVX2 and AVX-512, 256 otherwise: `NativeGEMM.sumsInOneAccumulator`), in
+/// the same order whatever C is, its kernels with β = 1 store fl(W + fl(−α·Gⱼᵢ)), never a
+/// fused multiply-add (gemm_kernels.c): the SGD kernel's fl(θ − fl(α·g)). The weights are
+/// bit for bit those of the two-pass update, on any thread count. The step only saves passes
+/// over memory: G is not written, read back by the optimizer or checked for NaN (784-30,
+/// batches of 10: three passes over 94 KB per step; `online` 0.22 → 0.18 s/epoch on one
 /// thread).
 ///
 /// **Divergence.** A step whose loss or gradient is not finite must update nothing, but G is
 /// never stored, so its finiteness is proved before the update: every Gⱼᵢ = Σₖ δₖⱼ·Xₖᵢ has
-/// |Gⱼᵢ| ≤ n·max|δ|·max|X|, and the at most 16 roundings of the sum grow that by far less
-/// than 2x; with δ and X finite and the bound at most half the largest `Float`, G holds no
+/// |Gⱼᵢ| ≤ n·max|δ|·max|X|, and the at most 384 roundings of the sum grow that by a factor
+/// below 1 + 10⁻⁴; with δ and X finite and the bound at most half the largest `Float`, G holds no
 /// NaN and no ∞. When the bound fails, the layer's backward runs as usual, G is stored and the
 /// trainer checks it like any other gradient.
 ///
@@ -46,15 +46,15 @@ struct FusedFirstLayerUpdate<Scalar: NetworkScalar> {
 
     /// α for a batch of `rows` rows, or nil when this step cannot be fused: the backend is not
     /// the native one, the rule is not plain SGD (`Optimizer.plainDescentRate`), an L2 penalty
-    /// is to be added to G, or the product would not take the small-batch path.
+    /// is to be added to G, or the product would not sum each element in one accumulator.
     func learningRate(
         rows: Int, optimizer: any Optimizer, configuration: TrainingConfiguration
     ) -> Double? {
         guard Backend.current.kind == .native, configuration.l2 == 0,
             let rate = optimizer.plainDescentRate,
-            NativeGEMM.Path(
-                transposeA: true, transposeB: false, m: layer.outputSize, n: layer.inputSize, k: rows)
-                == .smallBatchOuterProducts
+            NativeGEMM.sumsInOneAccumulator(
+                transposeA: true, transposeB: false, m: layer.outputSize, n: layer.inputSize, k: rows,
+                level: Backend.current.simdLevel)
         else { return nil }
         return rate
     }
