@@ -238,6 +238,8 @@ import Testing
         // Small batches: columns split between the threads (784 = 24·32 + 16 for the tiles).
         let smallBatchCases = [
             Case(transposeA: false, transposeB: true, m: 16, n: 301, k: 784, alpha: 1, beta: 0),
+            // AVX2: one thread takes blocks of 4 columns of 36, two threads blocks of 5 of 18.
+            Case(transposeA: false, transposeB: true, m: 10, n: 36, k: 5600, alpha: 1, beta: 0),
             Case(transposeA: true, transposeB: false, m: 300, n: 784, k: 16, alpha: -0.5, beta: 1),
             Case(transposeA: true, transposeB: false, m: 131, n: 2001, k: 10, alpha: 1, beta: 0),
         ]
