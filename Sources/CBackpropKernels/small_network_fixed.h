@@ -74,11 +74,13 @@ static SMALL_TARGET double FIXED_RUN(const bp_small_network *network, const floa
                 }
                 zl[u] = sum + bias[u];
             }
-            SMALL(small_store_rows)(network->preactivations[l], zl, outputs, start, valid);
+            if (network->preactivations[l])
+                SMALL(small_store_rows)(network->preactivations[l], zl, outputs, start, valid);
             if (l + 1 < layers) {
                 VT *al = a[l];
                 SMALL(small_activate)(network->activations[l], zl, al, outputs, mask);
-                SMALL(small_store_rows)(network->activation_outputs[l], al, outputs, start, valid);
+                if (network->activation_outputs[l])
+                    SMALL(small_store_rows)(network->activation_outputs[l], al, outputs, start, valid);
                 in = al;
             }
         }

@@ -412,10 +412,12 @@ static SMALL_TARGET double SMALL(small_run)(const bp_small_network *network, con
                 for (long i = 0; i < inputs; i++) sum += in[i] * row[i];
                 z[l][u] = bias ? sum + bias[u] : sum;
             }
-            SMALL(small_store_rows)(network->preactivations[l], z[l], outputs, start, valid);
+            if (network->preactivations[l])
+                SMALL(small_store_rows)(network->preactivations[l], z[l], outputs, start, valid);
             if (l + 1 < layers) {
                 SMALL(small_activate)(network->activations[l], z[l], a[l], outputs, mask);
-                SMALL(small_store_rows)(network->activation_outputs[l], a[l], outputs, start, valid);
+                if (network->activation_outputs[l])
+                    SMALL(small_store_rows)(network->activation_outputs[l], a[l], outputs, start, valid);
                 in = a[l];
             }
         }

@@ -229,6 +229,56 @@ import Testing
         Self.expectAgreement(small, general, "forward", gradients: false)
     }
 
+    /// Without the hidden outputs (what a training step asks for) the kernel leaves the hidden
+    /// layers' Z and A untouched and computes everything else bit for bit as with them, at every
+    /// kernel width: 4 (seed 001's 2-3-1), 8 and the general one.
+    @Test(arguments: [[2, 3, 1], [4, 8, 8, 3], [5, 12, 3]], SIMDLevel.available)
+    func skippingHiddenOutputsChangesNothingElse(sizes: [Int], level: SIMDLevel) throws {
+        let network = try Self.network(sizes: sizes, hiddenBias: true, activation: .tanh, loss: .softmaxCrossEntropy, seed: 6)
+        let path = try #require(network.smallPath)
+        path.level = level
+        let workspace = Self.workspace(for: network, rows: 37, lossCase: .softmaxClassIndex, seed: 6)
+        let all = try Self.step(network, workspace)
+        let last = workspace.outputs.count - 1
+        for index in 0..<last {
+            workspace.outputs[index].storage = Array(repeating: .nan, count: workspace.outputs[index].storage.count)
+        }
+        for (_, parameter) in network.parameters {
+            parameter.gradient = Matrix(rows: parameter.value.rows, columns: parameter.value.columns, repeating: .nan)
+        }
+        let loss = try #require(path.run(in: workspace, computeGradients: true, storingHiddenOutputs: false))
+        #expect(loss.bitPattern == all.loss.bitPattern)
+        #expect(workspace.outputs[last].storage.map(\.bitPattern) == all.outputs[last].storage.map(\.bitPattern))
+        #expect(workspace.gradients[last].storage.map(\.bitPattern) == all.outputGradient.storage.map(\.bitPattern))
+        for (index, (_, parameter)) in network.parameters.enumerated() {
+            #expect(parameter.gradient.storage.map(\.bitPattern) == all.parameterGradients[index].storage.map(\.bitPattern))
+        }
+        for index in 0..<last {
+            #expect(workspace.outputs[index].storage.allSatisfy { $0.isNaN }, "hidden output \(index) was written")
+        }
+    }
+
+    /// A training step stores only the last output, so the divergence report runs the forward
+    /// pass again before it looks for the first non-finite layer output: here the first
+    /// layer's Z, from weights of 3·10³⁸ on inputs of magnitude up to 2.
+    @Test func divergenceOnTheSmallPathNamesTheFirstNonFiniteOutput() throws {
+        let network = try Self.network(sizes: [2, 3, 1], hiddenBias: false, activation: .relu, loss: .binaryCrossEntropy, seed: 2)
+        #expect(network.smallPath != nil)
+        let weight = try #require(network.parameter(named: "0.weight"))
+        weight.value[0, 0] = 3e38
+        weight.value[0, 1] = 3e38
+        let workspace = Self.workspace(for: network, rows: 50, lossCase: .binaryCrossEntropy, seed: 2)
+        let data = Dataset(inputs: workspace.input, targets: workspace.targets)
+        let trainer = Trainer(network: network, optimizer: SGD(learningRate: 0.1),
+                              configuration: TrainingConfiguration(batchSize: 50, shuffle: false))
+        do {
+            _ = try trainer.trainEpoch(on: data)
+            Issue.record("training did not stop")
+        } catch let TrainingError.diverged(_, _, _, location) {
+            #expect(location == "the output of layer 0 (Linear(2, 3, bias=False))", "\(location ?? "no location")")
+        }
+    }
+
     @Test func anEmptyBatchGivesZero() throws {
         let network = try Self.network(sizes: [2, 3, 1], hiddenBias: false, activation: .relu, loss: .binaryCrossEntropy, seed: 1)
         let workspace = Workspace(network: network, batchSize: 0)

@@ -231,11 +231,18 @@ public final class Network<Scalar: NetworkScalar> {
     /// Backward runs BP2 through the layers from last to first; each dense layer applies
     /// BP3/BP4 for its own parameters. The first layer's input gradient is not computed.
     /// Allocates nothing once the workspace has been sized for this batch size.
+    ///
+    /// With `storingHiddenOutputs` false, a network on the fused `SmallNetworkPath` stores
+    /// only the last layer's output in `workspace.outputs` (what a training step reads: the
+    /// logits), not the hidden layers' Z and A; other networks store every output either way.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     @discardableResult
-    public func computeGradients(in workspace: Workspace<Scalar>) -> Double {
-        if let smallPath, let cost = smallPath.run(in: workspace, computeGradients: true) { return cost }
+    public func computeGradients(in workspace: Workspace<Scalar>, storingHiddenOutputs: Bool = true) -> Double {
+        if let smallPath,
+            let cost = smallPath.run(in: workspace, computeGradients: true, storingHiddenOutputs: storingHiddenOutputs) {
+            return cost
+        }
         let cost = forwardLayers(in: workspace)
         backward(in: workspace, throughFirstLayer: true)
         return cost

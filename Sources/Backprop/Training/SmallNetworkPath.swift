@@ -35,7 +35,9 @@ import CBackpropKernels
 ///   over rows; mean squared error: sum over outputs, mean over rows);
 /// - every `Parameter.gradient` holds ∂J/∂θ;
 /// - `workspace.outputs[l]` holds every layer's output for the batch (Z of dense layers,
-///   A of activations), as after the general path;
+///   A of activations), as after the general path; with `storingHiddenOutputs` false, only
+///   the last layer's (a training step reads no other: the kernel's stores of the 3-wide
+///   hidden Z and A were an eighth of seed 001's step);
 /// - `workspace.gradients[L − 1]` holds δ⁽ᴸ⁾ = ∂J/∂Z⁽ᴸ⁾;
 /// - the other `workspace.gradients[l]` are not written (they keep whatever an earlier general
 ///   step left there): the per-layer δ live only inside the kernel.
@@ -124,7 +126,7 @@ final class SmallNetworkPath<Scalar: NetworkScalar> {
     /// instead of being held in a long access, which leaves five tracked accesses for
     /// seed 001's network (two workspace arrays, three parameter gradients).
     @_specialize(where Scalar == Float)
-    func run(in workspace: Workspace<Scalar>, computeGradients: Bool) -> Double? {
+    func run(in workspace: Workspace<Scalar>, computeGradients: Bool, storingHiddenOutputs: Bool = true) -> Double? {
         guard Scalar.self == Float.self else { return nil }
         let level = Int32(level.rawValue)
         let inputSize = template.widths.0
@@ -147,7 +149,7 @@ final class SmallNetworkPath<Scalar: NetworkScalar> {
                         guard outputs.count == last + 1, gradients.count == last + 1 else { return nil }
                         return gradients[last].storage.withUnsafeMutableBufferPointer { delta -> Double? in
                             guard delta.count == rows * outputSize else { return nil }
-                            return bind(layer: 0, rows: rows, &network, outputs) { network in
+                            return bind(layer: 0, rows: rows, storingHiddenOutputs: storingHiddenOutputs, &network, outputs) { network in
                                 var loss = 0.0
                                 let status = bp_small_network_run(
                                     &network, input.baseAddress?.floats, targets.baseAddress?.floats,
@@ -164,7 +166,7 @@ final class SmallNetworkPath<Scalar: NetworkScalar> {
     /// Fills the pointers of dense layer `index` and of every layer after it, each inside its
     /// own `withUnsafe…BufferPointer` and after checking its size, then calls `body`.
     private func bind(
-        layer index: Int, rows: Int, _ network: inout bp_small_network,
+        layer index: Int, rows: Int, storingHiddenOutputs: Bool, _ network: inout bp_small_network,
         _ outputs: UnsafeMutableBufferPointer<Matrix<Scalar>>,
         _ body: (inout bp_small_network) -> Double?
     ) -> Double? {
@@ -173,6 +175,7 @@ final class SmallNetworkPath<Scalar: NetworkScalar> {
         let weightCount = layer.outputSize * layer.inputSize
         let outputCount = rows * layer.outputSize
         let isLast = index == denseLayers.count - 1
+        let stores = isLast || storingHiddenOutputs
         // Read-only buffers are read once into a local (a retain, no long exclusivity access).
         let weightValues = layer.weight.value.storage
         let biasValues = layer.bias?.value.storage
@@ -184,25 +187,25 @@ final class SmallNetworkPath<Scalar: NetworkScalar> {
                 Self.setElement(of: &network.weight_gradients, at: index, to: weightGradient.baseAddress?.floats)
                 return outputs[2 * index].storage.withUnsafeMutableBufferPointer { z -> Double? in
                     guard z.count == outputCount else { return nil }
-                    Self.setElement(of: &network.preactivations, at: index, to: z.baseAddress?.floats)
+                    Self.setElement(of: &network.preactivations, at: index, to: stores ? z.baseAddress?.floats : nil)
                     // The activation's output (every dense layer but the last), then the bias.
                     func withActivation() -> Double? {
                         guard !isLast else { return withBias() }
                         return outputs[2 * index + 1].storage.withUnsafeMutableBufferPointer { a -> Double? in
                             guard a.count == outputCount else { return nil }
-                            Self.setElement(of: &network.activation_outputs, at: index, to: a.baseAddress?.floats)
+                            Self.setElement(of: &network.activation_outputs, at: index, to: stores ? a.baseAddress?.floats : nil)
                             return withBias()
                         }
                     }
                     func withBias() -> Double? {
-                        guard let bias = layer.bias, let biasValues else { return bind(layer: index + 1, rows: rows, &network, outputs, body) }
+                        guard let bias = layer.bias, let biasValues else { return bind(layer: index + 1, rows: rows, storingHiddenOutputs: storingHiddenOutputs, &network, outputs, body) }
                         return biasValues.withUnsafeBufferPointer { value -> Double? in
                             guard value.count == layer.outputSize else { return nil }
                             Self.setElement(of: &network.biases, at: index, to: value.baseAddress?.floats)
                             return bias.gradient.storage.withUnsafeMutableBufferPointer { biasGradient -> Double? in
                                 guard biasGradient.count == layer.outputSize else { return nil }
                                 Self.setElement(of: &network.bias_gradients, at: index, to: biasGradient.baseAddress?.floats)
-                                return bind(layer: index + 1, rows: rows, &network, outputs, body)
+                                return bind(layer: index + 1, rows: rows, storingHiddenOutputs: storingHiddenOutputs, &network, outputs, body)
                             }
                         }
                     }

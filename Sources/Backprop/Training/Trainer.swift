@@ -126,7 +126,7 @@ public final class Trainer<Scalar: NetworkScalar> {
                 cost = network.computeGradientsAboveFirstLayer(in: workspace)
                 fusedRate = fusedUpdate.backward(in: workspace) ? rate : nil
             } else {
-                cost = network.computeGradients(in: workspace)
+                cost = network.computeGradients(in: workspace, storingHiddenOutputs: false)
             }
             // With a fused step, the first layer's weight gradient is not stored (and is finite).
             let storedGradients = fusedRate == nil ? network.parameters : fusedUpdate!.otherParameters
@@ -186,9 +186,12 @@ public final class Trainer<Scalar: NetworkScalar> {
 
     /// Where non-finite values first appear: the first layer output (forward order), else
     /// the loss on the last layer's output, else the first of `gradients` that is not finite.
+    /// The forward pass runs again first, storing every layer's output (the step stored only
+    /// the last one on the small-network path); the parameters have not changed since.
     func divergenceLocation(
         lossIsFinite: Bool, gradients: [(name: String, parameter: Parameter<Scalar>)]
     ) -> String? {
+        network.forward(in: workspace)
         for (index, output) in workspace.outputs.enumerated() where !Self.allFinite(output.storage) {
             return "the output of layer \(index) (\(network.layers[index].kind))"
         }

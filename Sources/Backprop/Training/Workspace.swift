@@ -7,8 +7,8 @@ import CBackpropKernels
 /// `outputs[l]` holds layer l's output (the A⁽ˡ⁾ or Z⁽ˡ⁾ the backward pass needs) and
 /// `gradients[l]` holds ∂J/∂outputs[l]; `gradients[L − 1]` is δ⁽ᴸ⁾ from the loss. (For
 /// networks on the fused `SmallNetworkPath`, only `outputs` and `gradients[L − 1]` are
-/// written; the intermediate gradients stay inside the kernel, and the other `gradients[l]`
-/// keep whatever an earlier general step left there.)
+/// written, and in a `Trainer` step only the last of the `outputs`; the intermediate values
+/// stay inside the kernel, and the other buffers keep whatever an earlier step left there.)
 ///
 /// The buffers are `@exclusivity(unchecked)` (SE-0176), like `Parameter`'s tensors: a step
 /// takes a pointer to each of them, and a small network's step would otherwise spend a

@@ -44,6 +44,8 @@ typedef struct {
     const float *biases[BP_SMALL_MAX_LAYERS];
     float *weight_gradients[BP_SMALL_MAX_LAYERS];
     float *bias_gradients[BP_SMALL_MAX_LAYERS];
+    /// Z⁽ˡ⁾ and A⁽ˡ⁾ (n x widths[l + 1]) are stored here; NULL: not stored (a training step
+    /// needs only the last layer's Z).
     float *preactivations[BP_SMALL_MAX_LAYERS];
     float *activation_outputs[BP_SMALL_MAX_LAYERS];
 } bp_small_network;
