@@ -143,15 +143,28 @@ static int bp_small_network_is_valid(const bp_small_network *network) {
     return 1;
 }
 
-// Picks the kernel: fixed width 4 (S4, the copy with the 4-wide kernels) or 8 when every
-// layer fits, else the general one.
+/// Whether the network has exactly the widths w0-w1-w2 (two dense layers).
+static int bp_small_network_is_shape(const bp_small_network *network, long w0, long w1, long w2) {
+    return network->layer_count == 2 && network->widths[0] == w0 && network->widths[1] == w1 &&
+           network->widths[2] == w2;
+}
+
+// Picks the kernel: fixed width 4 (S4, the copy with the 4-wide kernels: the exact-width copy
+// for the seeds' shapes unless the network asks for run-time widths) or 8 when every layer
+// fits, else the general one.
 #define BP_SMALL_DISPATCH(S4, V4, S, V)                                                        \
     do {                                                                                       \
         if (fixedWidth == 4) {                                                                 \
             V4 *vectors = (V4 *)scratch;                                                       \
-            *loss = network->layer_count == 2                                                  \
-                ? small_run_##S4##_4_2(network, input, targets, rows, output_gradient, compute_gradients, vectors) \
-                : small_run_##S4##_4_0(network, input, targets, rows, output_gradient, compute_gradients, vectors); \
+            const int exact = !network->runtime_widths_only;                                   \
+            if (exact && bp_small_network_is_shape(network, 2, 3, 1))                          \
+                *loss = small_run_shape_##S4##_2_3_1(network, input, targets, rows, output_gradient, compute_gradients, vectors); \
+            else if (exact && bp_small_network_is_shape(network, 3, 2, 2))                     \
+                *loss = small_run_shape_##S4##_3_2_2(network, input, targets, rows, output_gradient, compute_gradients, vectors); \
+            else if (network->layer_count == 2)                                                \
+                *loss = small_run_##S4##_4_2(network, input, targets, rows, output_gradient, compute_gradients, vectors); \
+            else                                                                               \
+                *loss = small_run_##S4##_4_0(network, input, targets, rows, output_gradient, compute_gradients, vectors); \
             return 0;                                                                          \
         }                                                                                      \
         V *vectors = (V *)scratch;                                                             \

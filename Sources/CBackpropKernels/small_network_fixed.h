@@ -1,19 +1,33 @@
 // The small-network step for networks whose widths are all at most FIXED_WIDTH (4 or 8),
-// included by small_network_kernel.h once per width with FIXED_WIDTH defined.
+// included by small_network_kernel.h once per width with FIXED_WIDTH defined, and FIXED_LAYERS
+// (the dense layer count, 0: any).
 //
 // The weights are copied into zero-padded FIXED_WIDTH x FIXED_WIDTH tables and every value of
 // a block is a FIXED_WIDTH array of unit vectors, so each loop over units runs at most
 // FIXED_WIDTH iterations and unrolls; the loops stop at the real widths, so no padded entry
 // (of a table, an array or an accumulator) is summed, read or written back.
+//
+// With FIXED_SHAPE (the widths, e.g. 2, 3, 1) and FIXED_SHAPE_NAME (2_3_1) defined as well,
+// the widths are compile-time constants instead of the network's: every loop then has its
+// exact trip count and no width test is left in the block loop. The arithmetic is the same
+// in the same order, so the results are bit for bit those of the run-time-width copy.
 
+#ifdef FIXED_SHAPE
+#define FIXED_RUN SMALL_CAT(SMALL(small_run_shape), FIXED_SHAPE_NAME)
+#else
 #define FIXED_RUN SMALL_CAT(SMALL_CAT(SMALL(small_run), FIXED_WIDTH), FIXED_LAYERS)
+#endif
 
 static SMALL_TARGET double FIXED_RUN(const bp_small_network *network, const float *input,
                                      const float *targets, long rows, float *outputGradient,
                                      int computeGradients, VT *scratch) {
     enum { W = FIXED_WIDTH };
     const long layers = FIXED_LAYERS ? FIXED_LAYERS : network->layer_count;
+#ifdef FIXED_SHAPE
+    static const long widths[] = {FIXED_SHAPE};
+#else
     const long *widths = network->widths;
+#endif
     const long k = widths[layers];
     const int loss = network->loss;
     const long targetColumns = loss == BP_SMALL_SOFTMAX_CLASS_INDEX ? 1 : k;

@@ -471,6 +471,18 @@ static SMALL_TARGET double SMALL(small_run)(const bp_small_network *network, con
 #define FIXED_WIDTH 4
 #define FIXED_LAYERS 2
 #include "small_network_fixed.h"
+// Exact-width copies for the seeds' networks (001: 2-3-1, 002: 3-2-2); see
+// small_network_fixed.h.
+#define FIXED_SHAPE 2, 3, 1
+#define FIXED_SHAPE_NAME 2_3_1
+#include "small_network_fixed.h"
+#undef FIXED_SHAPE
+#undef FIXED_SHAPE_NAME
+#define FIXED_SHAPE 3, 2, 2
+#define FIXED_SHAPE_NAME 3_2_2
+#include "small_network_fixed.h"
+#undef FIXED_SHAPE
+#undef FIXED_SHAPE_NAME
 #undef FIXED_LAYERS
 #define FIXED_LAYERS 0
 #include "small_network_fixed.h"

@@ -258,6 +258,39 @@ import Testing
         }
     }
 
+    /// The copies compiled for the seeds' exact widths (2-3-1, 3-2-2) compute bit for bit what
+    /// the run-time-width copy does: every activation, loss and level, biases on and off,
+    /// forward only and with gradients, batches that end mid-block (1, 19, 37) and on a block
+    /// boundary (64).
+    @Test(arguments: [[2, 3, 1], [3, 2, 2]], SIMDLevel.available)
+    func exactShapeKernelsMatchTheRunTimeWidthKernel(sizes: [Int], level: SIMDLevel) throws {
+        for activation in Activation.allCases {
+            for lossCase in LossCase.allCases where lossCase.fits(outputs: sizes[2]) {
+                for hiddenBias in [false, true] {
+                    let network = try Self.network(sizes: sizes, hiddenBias: hiddenBias, activation: activation, loss: lossCase.loss, seed: 12)
+                    let path = try #require(network.smallPath)
+                    path.level = level
+                    for rows in [1, 19, 37, 64] {
+                        let workspace = Self.workspace(for: network, rows: rows, lossCase: lossCase, seed: UInt64(rows))
+                        for forwardOnly in [false, true] {
+                            path.usesExactShapeKernels = true
+                            let exact = try Self.step(network, workspace, forwardOnly: forwardOnly)
+                            path.usesExactShapeKernels = false
+                            let general = try Self.step(network, workspace, forwardOnly: forwardOnly)
+                            let label = "\(sizes) \(activation) \(lossCase) bias \(hiddenBias) rows \(rows) forward-only \(forwardOnly) \(level.name)"
+                            #expect(exact.loss.bitPattern == general.loss.bitPattern, "\(label)")
+                            #expect(zip(exact.outputs, general.outputs).allSatisfy { $0.storage.map(\.bitPattern) == $1.storage.map(\.bitPattern) }, "\(label)")
+                            #expect(exact.outputGradient.storage.map(\.bitPattern) == general.outputGradient.storage.map(\.bitPattern), "\(label)")
+                            #expect(zip(exact.parameterGradients, general.parameterGradients).allSatisfy {
+                                $0.storage.map(\.bitPattern) == $1.storage.map(\.bitPattern)
+                            }, "\(label)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// A training step stores only the last output, so the divergence report runs the forward
     /// pass again before it looks for the first non-finite layer output: here the first
     /// layer's Z, from weights of 3·10³⁸ on inputs of magnitude up to 2.

@@ -48,6 +48,9 @@ typedef struct {
     /// needs only the last layer's Z).
     float *preactivations[BP_SMALL_MAX_LAYERS];
     float *activation_outputs[BP_SMALL_MAX_LAYERS];
+    /// 0: the seeds' shapes (2-3-1, 3-2-2) run copies compiled for their exact widths; 1: the
+    /// run-time-width copy (the same results bit for bit; tests compare the two).
+    int runtime_widths_only;
 } bp_small_network;
 
 /// Runs the step described above and stores J in *loss. Returns 0, or −1 (nothing written)
