@@ -25,8 +25,10 @@ import CBackpropKernels
 /// cleared before they reach an accumulator. When every width is at most 4 (or 8), the weights
 /// are copied into zero-padded 4 x 4 (8 x 8) tables and each loop over units runs at most 4 (8)
 /// iterations, so the loops unroll; they stop at the real widths, so no padded entry is summed
-/// or read. Scratch is a per-thread buffer reused from step to step: a warm step allocates
-/// nothing.
+/// or read. The seeds' networks (2-3-1, 3-2-2) run copies compiled for their exact widths, with
+/// no width test left in the block loop and the same results bit for bit
+/// (`usesExactShapeKernels`). Scratch is a per-thread buffer reused from step to step: a warm
+/// step allocates nothing.
 ///
 /// **Results** agree with the general path to `Float` rounding (different summation order;
 /// the softmax's exp and log are vector polynomials, `VectorMath`'s exp and a Cephes log,
