@@ -71,11 +71,18 @@ typedef unsigned bp_u4 __attribute__((vector_size(16)));
         return largest;                                                                    \
     }
 
+// DEFINE(suffix, attribute, vector type, lanes) for every level this architecture has.
 #ifdef BP_X86
-DEFINE_MAX_MAGNITUDE(avx512, __attribute__((target("avx512f"))), bp_u16, 16)
-DEFINE_MAX_MAGNITUDE(avx2, __attribute__((target("avx2"))), bp_u8, 8)
+#define DEFINE_AT_EVERY_LEVEL(DEFINE)                                                      \
+    DEFINE(avx512, __attribute__((target("avx512f"))), bp_u16, 16)                         \
+    DEFINE(avx2, __attribute__((target("avx2"))), bp_u8, 8)                                \
+    DEFINE(portable, , bp_u4, 4)
+#else
+#define DEFINE_AT_EVERY_LEVEL(DEFINE) DEFINE(portable, , bp_u4, 4)
 #endif
-DEFINE_MAX_MAGNITUDE(portable, , bp_u4, 4)
+
+DEFINE_AT_EVERY_LEVEL(DEFINE_MAX_MAGNITUDE)
+DEFINE_AT_EVERY_LEVEL(DEFINE_FINITE_CHECK)
 
 float bp_max_magnitude(const float *values, long count, int level) {
     unsigned bits = 0;
@@ -93,12 +100,6 @@ float bp_max_magnitude(const float *values, long count, int level) {
     memcpy(&largest, &bits, sizeof largest);
     return largest;
 }
-
-#ifdef BP_X86
-DEFINE_FINITE_CHECK(avx512, __attribute__((target("avx512f"))), bp_u16, 16)
-DEFINE_FINITE_CHECK(avx2, __attribute__((target("avx2"))), bp_u8, 8)
-#endif
-DEFINE_FINITE_CHECK(portable, , bp_u4, 4)
 
 int bp_all_finite(const float *values, long count, int level) {
     if (count <= 0) return 1;
