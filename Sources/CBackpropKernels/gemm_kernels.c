@@ -11,8 +11,11 @@
 // columns remain, so e.g. n = 300 wastes 4 columns instead of 20.
 //
 // Both kernels sum each element's k products in one accumulator, in order, and then store
-// fl(α·acc) + β·C with α·acc a statement of its own, never contracted into a fused
-// multiply-add. With β = 1 (exact: β·C = C) that is C + fl(α·acc), rounded twice, so
+// fl(α·acc) + β·C, never a fused multiply-add: α·acc is a statement of its own, and clang's
+// default (-ffp-contract=on, what SwiftPM builds with) contracts only within one expression.
+// (A `#pragma clang fp contract(off)` at the start of these blocks left 12 of the AVX2 strided
+// tile's 36 FMAs in the compiled code and measured slower. A build with -ffp-contract=fast
+// would break the equality below; FusedFirstLayerUpdateTests' betaOneRoundsTwice catches it.) With β = 1 (exact: β·C = C) that is C + fl(α·acc), rounded twice, so
 // C ← C − α·G rounds exactly like the SGD kernel's θ − fl(α·g): the trainer can fuse plain SGD
 // into a weight-gradient product (FusedFirstLayerUpdate.swift) without changing a bit.
 //
@@ -34,7 +37,7 @@
             for (int r = 0; r < MR; r++)                                               \
                 for (int v = 0; v < NV; v++) {                                         \
                     VT old = LOADV(VT, (ct) + r * (ldct) + v * LANES);                 \
-                    VT term = alpha * acc[r][v]; /* no FMA: see the header */          \
+                    VT term = alpha * acc[r][v];                                       \
                     STOREV(VT, (ct) + r * (ldct) + v * LANES, old + term);             \
                 }                                                                      \
         } else {                                                                       \
@@ -122,7 +125,7 @@
                 for (long j = 0; j < n; j++) row[j] = crow[j * ccs];                   \
                 for (int v = 0; v < NV; v++) {                                         \
                     VT old = LOADV(VT, row + v * LANES);                               \
-                    VT term = alpha * acc[r][v]; /* no FMA: see the header */          \
+                    VT term = alpha * acc[r][v];                                       \
                     STOREV(VT, row + v * LANES, term + beta * old);                    \
                 }                                                                      \
             }                                                                          \

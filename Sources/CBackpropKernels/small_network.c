@@ -149,6 +149,13 @@ static int bp_small_network_is_shape(const bp_small_network *network, long w0, l
            network->widths[2] == w2;
 }
 
+int bp_small_network_exact_shape(const bp_small_network *network) {
+    if (network->runtime_widths_only) return 0;
+    if (bp_small_network_is_shape(network, 2, 3, 1)) return 231;
+    if (bp_small_network_is_shape(network, 3, 2, 2)) return 322;
+    return 0;
+}
+
 // Picks the kernel: fixed width 4 (S4, the copy with the 4-wide kernels: the exact-width copy
 // for the seeds' shapes unless the network asks for run-time widths) or 8 when every layer
 // fits, else the general one.
@@ -156,10 +163,10 @@ static int bp_small_network_is_shape(const bp_small_network *network, long w0, l
     do {                                                                                       \
         if (fixedWidth == 4) {                                                                 \
             V4 *vectors = (V4 *)scratch;                                                       \
-            const int exact = !network->runtime_widths_only;                                   \
-            if (exact && bp_small_network_is_shape(network, 2, 3, 1))                          \
+            const int exact = bp_small_network_exact_shape(network);                           \
+            if (exact == 231)                                                                  \
                 *loss = small_run_shape_##S4##_2_3_1(network, input, targets, rows, output_gradient, compute_gradients, vectors); \
-            else if (exact && bp_small_network_is_shape(network, 3, 2, 2))                     \
+            else if (exact == 322)                                                             \
                 *loss = small_run_shape_##S4##_3_2_2(network, input, targets, rows, output_gradient, compute_gradients, vectors); \
             else if (network->layer_count == 2)                                                \
                 *loss = small_run_##S4##_4_2(network, input, targets, rows, output_gradient, compute_gradients, vectors); \

@@ -6,22 +6,23 @@ import Testing
 /// weights bit for bit as the two-pass update, on 1 and 2 threads, and the divergence
 /// guarantee kept when the gradient cannot be proved finite.
 @Suite struct FusedFirstLayerUpdateTests {
-    /// 784-30-10 with batches of 10, the `online` benchmark's shapes (2·30·784·10 = 470 kFLOP
-    /// per product, enough for the small-batch product to split W's rows between 2 threads).
-    static func onlineData(rows: Int) -> Dataset<Float> {
+    /// Random inputs in [0, 1) and class labels. 784-30-10 with batches of 10 are the `online`
+    /// benchmark's shapes (2·30·784·10 = 470 kFLOP per product, enough for the small-batch
+    /// product to split W's rows between 2 threads).
+    static func data(rows: Int, inputs: Int = 784, classes: Int = 10) -> Dataset<Float> {
         var generator = SeededGenerator(seed: 11)
-        let inputs = Matrix<Float>(rows: rows, columns: 784, elements: (0..<rows * 784).map { _ in Float(generator.nextUnitDouble()) })
-        let targets = Matrix<Float>(rows: rows, columns: 1, elements: (0..<rows).map { _ in Float(generator.nextIndex(below: 10)) })
-        return Dataset(inputs: inputs, targets: targets)
+        let values = Matrix<Float>(rows: rows, columns: inputs, elements: (0..<rows * inputs).map { _ in Float(generator.nextUnitDouble()) })
+        let targets = Matrix<Float>(rows: rows, columns: 1, elements: (0..<rows).map { _ in Float(generator.nextIndex(below: classes)) })
+        return Dataset(inputs: values, targets: targets)
     }
 
     static func train(
-        _ data: Dataset<Float>, fused: Bool, threads: Int, hidden: Int = 30, batchSize: Int = 10, epochs: Int = 2
+        _ data: Dataset<Float>, fused: Bool, threads: Int, sizes: [Int] = [784, 30, 10], batchSize: Int = 10, epochs: Int = 2
     ) throws -> (parameters: [Matrix<Float>], firstWeightGradient: Matrix<Float>, losses: [Double]) {
         let saved = Backend.current.threads
         Backend.current.threads = threads
         defer { Backend.current.threads = saved }
-        let network = try Network<Float>(sizes: [784, hidden, 10], activation: .sigmoid, loss: .softmaxCrossEntropy, initializer: .normal, seed: 4)
+        let network = try Network<Float>(sizes: sizes, activation: .sigmoid, loss: .softmaxCrossEntropy, initializer: .normal, seed: 4)
         let trainer = Trainer(network: network, optimizer: SGD(learningRate: 3),
                               configuration: TrainingConfiguration(batchSize: batchSize, seed: 5))
         trainer.fusesFirstLayerUpdate = fused
@@ -31,14 +32,18 @@ import Testing
 
     /// Fused and two-pass training end bit-identical on 1 and 2 threads, through every path
     /// ∂W₁ = δᵀ·X can take: batches of 10 (small-batch register tiles), 64 (packed panels,
-    /// one k slice) and, with 16 hidden units, 32 (the skinny kernel on the transposed
-    /// product). That the fused step really ran is visible in the first weight's gradient,
-    /// which it never stores.
-    @Test(arguments: [(30, 10, 1), (30, 10, 2), (30, 64, 1), (30, 64, 2), (16, 32, 1), (16, 32, 2)])
-    func fusedTrainingEqualsTwoPassTrainingBitForBit(hidden: Int, batchSize: Int, threads: Int) throws {
-        let data = Self.onlineData(rows: 320)
-        let twoPass = try Self.train(data, fused: false, threads: 1, hidden: hidden, batchSize: batchSize)
-        let fused = try Self.train(data, fused: true, threads: threads, hidden: hidden, batchSize: batchSize)
+    /// one k slice), 16 hidden units with batches of 32 (the skinny kernel on the transposed
+    /// product), 10 inputs (the skinny kernel on few columns) and a single dense layer with
+    /// batches of 500 (few rows, any k). That the fused step really ran is visible in the
+    /// first weight's gradient, which it never stores.
+    @Test(arguments: [
+        ([784, 30, 10], 10, 1), ([784, 30, 10], 10, 2), ([784, 30, 10], 64, 1), ([784, 30, 10], 64, 2),
+        ([784, 16, 10], 32, 1), ([784, 16, 10], 32, 2), ([10, 20, 3], 32, 1), ([784, 10], 500, 1), ([784, 10], 500, 2),
+    ])
+    func fusedTrainingEqualsTwoPassTrainingBitForBit(sizes: [Int], batchSize: Int, threads: Int) throws {
+        let data = Self.data(rows: 1000, inputs: sizes[0], classes: sizes[sizes.count - 1])
+        let twoPass = try Self.train(data, fused: false, threads: 1, sizes: sizes, batchSize: batchSize)
+        let fused = try Self.train(data, fused: true, threads: threads, sizes: sizes, batchSize: batchSize)
         #expect(fused.parameters == twoPass.parameters)
         #expect(fused.losses == twoPass.losses)
         #expect(fused.firstWeightGradient.storage.allSatisfy { $0 == 0 }, "the fused step did not run")
@@ -48,7 +53,7 @@ import Testing
     /// One run can mix both updates: batches of 400 rows (k past one KC slice) take the
     /// two-pass update, the last batch of one row the fused one; the results stay identical.
     @Test func twoPassAndFusedStepsMixInOneRun() throws {
-        let data = Self.onlineData(rows: 801)
+        let data = Self.data(rows: 801)
         let twoPass = try Self.train(data, fused: false, threads: 1, batchSize: 400, epochs: 1)
         let fused = try Self.train(data, fused: true, threads: 1, batchSize: 400, epochs: 1)
         #expect(fused.parameters == twoPass.parameters)
@@ -71,6 +76,7 @@ import Testing
         #expect(plan.learningRate(rows: 200, optimizer: SGD(learningRate: 3), configuration: plain) == 3)
         // 1000 rows: k is cut into slices, summed into C one after another.
         #expect(plan.learningRate(rows: 1000, optimizer: SGD(learningRate: 3), configuration: plain) == nil)
+        #expect(plan.learningRate(rows: 10, optimizer: SGD(learningRate: 0), configuration: plain) == nil)
         #expect(FusedFirstLayerUpdate(network: try Network<Double>(sizes: [784, 30, 10], activation: .sigmoid, loss: .softmaxCrossEntropy)) == nil)
         // Seed 001's network takes the fused small-network step instead.
         #expect(FusedFirstLayerUpdate(network: try Network<Float>(sizes: [2, 3, 1], activation: .relu, loss: .binaryCrossEntropy)) == nil)
@@ -81,7 +87,7 @@ import Testing
     /// product finite, so the step computes and checks the gradient: training stops naming
     /// `0.weight`, and no parameter has changed.
     @Test func unprovableGradientFallsBackAndStopsWithWeightsUntouched() throws {
-        var data = Self.onlineData(rows: 10)
+        var data = Self.data(rows: 10)
         for row in 0..<10 { data.inputs[row, 0] = 3e38 }
         let network = try Network<Float>(sizes: [784, 30, 10], activation: .relu, loss: .softmaxCrossEntropy, initializer: .normal, seed: 4)
         let firstWeight = try #require(network.parameter(named: "0.weight"))
@@ -93,7 +99,7 @@ import Testing
 
         let trainer = Trainer(network: network, optimizer: SGD(learningRate: 0.1),
                               configuration: TrainingConfiguration(batchSize: 10, shuffle: false))
-        #expect(trainer.fusesFirstLayerUpdate)
+        #expect(trainer.fusedUpdate?.learningRate(rows: 10, optimizer: trainer.optimizer, configuration: trainer.configuration) == 0.1)
         do {
             _ = try trainer.trainEpoch(on: data)
             Issue.record("training did not stop")
@@ -103,15 +109,75 @@ import Testing
             #expect(location?.contains("0.weight") == true, "\(location ?? "no location")")
         }
         #expect(network.parameters.map(\.parameter.value) == before)
+        // The fallback computed and stored G (it holds the overflow); a fused step never stores it.
+        #expect(firstWeight.gradient.storage.contains { !$0.isFinite })
     }
 
-    /// The bound: n·max|δ|·max|X| ≤ (largest Float) / 2, and never with NaN or ±∞.
+    /// The bound proves G₁ finite, but the second layer's gradient overflows: hidden ReLU
+    /// outputs near 10³², output weights of 10⁻²⁰, squared-error loss (finite in Double).
+    /// The step is checked before either update: training stops naming `2.weight`, with every
+    /// parameter, the first layer's included, untouched.
+    @Test func aLaterGradientOverflowStopsTheFusedStepBeforeAnyUpdate() throws {
+        let rows = 10
+        var generator = SeededGenerator(seed: 3)
+        let inputs = Matrix<Float>(rows: rows, columns: 784, elements: (0..<rows * 784).map { _ in Float(generator.nextUnitDouble()) })
+        let targets = Matrix<Float>(rows: rows, columns: 10, elements: (0..<rows * 10).map { _ in Float(generator.nextUnitDouble()) })
+        let data = Dataset(inputs: inputs, targets: targets)
+        let network = try Network<Float>(sizes: [784, 30, 10], activation: .relu, loss: .meanSquaredError, initializer: .normal, seed: 4)
+        let firstWeight = try #require(network.parameter(named: "0.weight"))
+        for index in firstWeight.value.storage.indices { firstWeight.value.storage[index] = 1e30 }
+        let secondWeight = try #require(network.parameter(named: "2.weight"))
+        for index in secondWeight.value.storage.indices { secondWeight.value.storage[index] = 1e-20 }
+        let before = network.parameters.map(\.parameter.value)
+
+        let trainer = Trainer(network: network, optimizer: SGD(learningRate: 0.1),
+                              configuration: TrainingConfiguration(batchSize: rows, shuffle: false))
+        #expect(trainer.fusedUpdate?.learningRate(rows: rows, optimizer: trainer.optimizer, configuration: trainer.configuration) == 0.1)
+        do {
+            _ = try trainer.trainEpoch(on: data)
+            Issue.record("training did not stop")
+        } catch let TrainingError.diverged(_, step, loss, location) {
+            #expect(step == 1)
+            #expect(loss.isFinite)
+            #expect(location?.contains("2.weight") == true, "\(location ?? "no location")")
+        }
+        // δ⁽¹⁾ and X of that step: the bound held, so the first layer's update was to be fused.
+        #expect(FusedFirstLayerUpdate<Float>.productIsFinite(trainer.workspace.gradients[0], trainer.workspace.input))
+        #expect(network.parameters.map(\.parameter.value) == before)
+    }
+
+    /// A first-layer weight shared with a later layer is never fused: the two-pass step applies
+    /// the first layer's gradient (written last) for both entries, which the fused step could
+    /// not reproduce. Training gives the two-pass result either way.
+    @Test func aSharedFirstWeightIsNotFused() throws {
+        var generator = SeededGenerator(seed: 5)
+        let shared = Dense<Float>(inputSize: 20, outputSize: 20)
+        for index in shared.weight.value.storage.indices { shared.weight.value.storage[index] = Float(generator.nextNormal()) * 0.2 }
+        func run(fused: Bool) throws -> [Matrix<Float>] {
+            let copy = Dense<Float>(weight: shared.weight.value, bias: shared.bias!.value.storage)
+            let network = try Network<Float>(inputSize: 20, layers: [copy, ReLU<Float>(), copy], loss: .meanSquaredError)
+            #expect(network.smallPath == nil)
+            #expect(FusedFirstLayerUpdate(network: network) == nil)
+            let data = Dataset(
+                inputs: Matrix(rows: 40, columns: 20, elements: (0..<800).map { Float($0 % 7) * 0.1 }),
+                targets: Matrix(rows: 40, columns: 20, elements: (0..<800).map { Float($0 % 3) * 0.1 }))
+            let trainer = Trainer(network: network, optimizer: SGD(learningRate: 0.01),
+                                  configuration: TrainingConfiguration(batchSize: 10, seed: 2))
+            trainer.fusesFirstLayerUpdate = fused
+            _ = try trainer.trainEpoch(on: data)
+            return network.parameters.map(\.parameter.value)
+        }
+        #expect(try run(fused: true) == run(fused: false))
+    }
+
+    /// The bound: n·max|δ|·max|X|·(1 + 2n·2⁻²⁴) ≤ (largest Float) / 2, and never with NaN or ±∞.
     @Test func boundProvesFinitenessOnlyWhenItHolds() {
         let small = Matrix<Float>(rows: 2, columns: 2, elements: [1, -4, 2, 0])
         #expect(FusedFirstLayerUpdate<Float>.productIsFinite(small, small))
-        let half = Float.greatestFiniteMagnitude / 16  // 2 rows · 4 · M/16 = M/2: still provable
-        #expect(FusedFirstLayerUpdate<Float>.productIsFinite(small, Matrix(rows: 2, columns: 1, elements: [half, 1])))
-        #expect(!FusedFirstLayerUpdate<Float>.productIsFinite(small, Matrix(rows: 2, columns: 1, elements: [half.nextUp, 1])))
+        // 2 rows · 4 · M/16 = M/2, grown by 1 + 4·2⁻²⁴ for the roundings: just too large; M/17 fits.
+        let sixteenth = Float.greatestFiniteMagnitude / 16
+        #expect(!FusedFirstLayerUpdate<Float>.productIsFinite(small, Matrix(rows: 2, columns: 1, elements: [sixteenth, 1])))
+        #expect(FusedFirstLayerUpdate<Float>.productIsFinite(small, Matrix(rows: 2, columns: 1, elements: [Float.greatestFiniteMagnitude / 17, 1])))
         for bad in [Float.nan, .infinity, -.infinity] {
             #expect(!FusedFirstLayerUpdate<Float>.productIsFinite(small, Matrix(rows: 2, columns: 1, elements: [0, bad])))
             #expect(!FusedFirstLayerUpdate<Float>.productIsFinite(Matrix(rows: 2, columns: 1, elements: [bad, 0]), small))
@@ -149,6 +215,9 @@ import Testing
     @Test(arguments: SIMDLevel.available)
     func betaOneRoundsTwice(level: SIMDLevel) {
         var numbers = GEMMTests.Numbers(state: 9)
+        // Packed products with more than one KC slice (portable: 256, AVX2 and AVX-512: 384) sum in parts.
+        #expect(NativeGEMM.sumsInOneAccumulator(transposeA: true, transposeB: false, m: 30, n: 784, k: 300, level: level) == (level != .portable))
+        #expect(!NativeGEMM.sumsInOneAccumulator(transposeA: true, transposeB: false, m: 30, n: 784, k: 385, level: level))
         for (m, n, k) in [(30, 200, 10), (13, 200, 16), (50, 40, 100), (50, 40, 256), (40, 10, 50), (10, 200, 50), (5, 5, 5)] {
             #expect(NativeGEMM.sumsInOneAccumulator(transposeA: true, transposeB: false, m: m, n: n, k: k, level: level))
             let delta = numbers.array(k * m)  // k x m: op(A) = δᵀ

@@ -1,3 +1,4 @@
+import CBackpropKernels
 import Testing
 @testable import Backprop
 
@@ -270,6 +271,11 @@ import Testing
                     let network = try Self.network(sizes: sizes, hiddenBias: hiddenBias, activation: activation, loss: lossCase.loss, seed: 12)
                     let path = try #require(network.smallPath)
                     path.level = level
+                    // The dispatch takes the exact copy unless told not to.
+                    var description = path.template
+                    #expect(bp_small_network_exact_shape(&description) == (sizes == [2, 3, 1] ? 231 : 322))
+                    description.runtime_widths_only = 1
+                    #expect(bp_small_network_exact_shape(&description) == 0)
                     for rows in [1, 19, 37, 64] {
                         let workspace = Self.workspace(for: network, rows: rows, lossCase: lossCase, seed: UInt64(rows))
                         for forwardOnly in [false, true] {
@@ -288,6 +294,15 @@ import Testing
                     }
                 }
             }
+        }
+    }
+
+    /// Other 4-wide shapes run the run-time-width copy.
+    @Test func otherShapesTakeTheRunTimeWidthKernel() throws {
+        for sizes in [[2, 4, 1], [3, 3, 2], [2, 3, 3, 1], [1, 3, 1]] {
+            let network = try Self.network(sizes: sizes, hiddenBias: true, activation: .relu, loss: .meanSquaredError, seed: 1)
+            var description = try #require(network.smallPath).template
+            #expect(bp_small_network_exact_shape(&description) == 0, "\(sizes)")
         }
     }
 

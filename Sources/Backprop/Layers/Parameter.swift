@@ -18,7 +18,7 @@ public final class Parameter<Scalar: NetworkScalar> {
     @exclusivity(unchecked) public var value: Matrix<Scalar>
     /// ∂J/∂θ from the last backward pass, same shape as `value`. (A `Trainer` step that fuses
     /// plain SGD into the first layer's weight-gradient product does not store that one
-    /// gradient: `Trainer.fusesFirstLayerUpdate`.)
+    /// gradient, which keeps what an earlier step left: `Trainer.fusesFirstLayerUpdate`.)
     @exclusivity(unchecked) public var gradient: Matrix<Scalar>
     /// The optimizer's per-parameter state (momentum buffer, Adam's moments, …), each slot
     /// shaped like `value`; created by the optimizer on its first step.

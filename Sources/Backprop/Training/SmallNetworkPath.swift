@@ -65,7 +65,7 @@ final class SmallNetworkPath<Scalar: NetworkScalar> {
     /// The instruction-set level the kernel runs at (tests lower it to check each one).
     var level: SIMDLevel = .detected
     /// Whether the seeds' shapes (2-3-1, 3-2-2) run the kernel copies compiled for their exact
-    /// widths (tiny: 1.69 → 1.4 µs per step on a Zen 2); false runs the run-time-width copy,
+    /// widths (tiny: 1.72 → 1.42 µs per step on a Zen 2); false runs the run-time-width copy,
     /// whose results are the same bit for bit (tests compare the two).
     var usesExactShapeKernels = true
 

@@ -24,8 +24,9 @@ public final class Trainer<Scalar: NetworkScalar> {
     public var threadTuner: ThreadTuner?
     /// Whether plain SGD may update the first layer's weights inside the product that computes
     /// their gradient (`FusedFirstLayerUpdate`): the same weights bit for bit, three fewer
-    /// passes over them per step, but that layer's `Parameter.gradient` is then not stored.
-    /// Set it to false to read every gradient after each step (e.g. from `afterStep`).
+    /// passes over them per step, but that layer's weight `Parameter.gradient` is then not
+    /// stored (it keeps what an earlier two-pass step left, zeros at first). Set it to false
+    /// to read every gradient after each step (e.g. from `afterStep`).
     public var fusesFirstLayerUpdate = true
     /// The fused first-layer update's plan for this network; nil when it never applies.
     let fusedUpdate: FusedFirstLayerUpdate<Scalar>?

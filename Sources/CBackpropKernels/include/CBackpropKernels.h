@@ -57,8 +57,10 @@ void bp_sgemm_skinny_portable(long m, long n, long k, float alpha, const float *
 // MARK: - Products of a small batch (no packing; see gemm_small_batch.c)
 
 /// C (m x n) ← α·A·Bᵀ + β·C with A[i][p] = a[i*lda + p] and B[j][p] = b[j*ldb + p]: dot
-/// products along k in blocks of BP_DOT_ROWS x BP_DOT_COLUMNS, or 5 x 5 (AVX-512) and 2 x 5
-/// (AVX2) where those repeat fewer rows or columns. For few rows (m ≤ 16).
+/// products along k in blocks of BP_DOT_ROWS x BP_DOT_COLUMNS, or 5 x 5 with AVX-512 where
+/// that repeats fewer rows, 2 x 5 with AVX2 where that repeats no more columns. For few rows
+/// (m ≤ 16). The epilogue α·sum + β·C may contract into a fused multiply-add: this path never
+/// serves FusedFirstLayerUpdate (NativeGEMM.sumsInOneAccumulator).
 #define BP_DOT_ROWS_AVX512 4
 #define BP_DOT_COLUMNS_AVX512 6
 #define BP_DOT_ROWS_AVX2 2

@@ -62,4 +62,8 @@ int bp_small_network_run(const bp_small_network *network, const float *input,
                          const float *targets, long rows, float *output_gradient,
                          int compute_gradients, int level, double *loss);
 
+/// The exact-width copy bp_small_network_run takes for this network: 231 (2-3-1), 322 (3-2-2),
+/// or 0 for the run-time-width copies (other shapes, or runtime_widths_only set).
+int bp_small_network_exact_shape(const bp_small_network *network);
+
 #endif
