@@ -82,6 +82,27 @@ import Testing
         #expect(FusedFirstLayerUpdate(network: try Network<Float>(sizes: [2, 3, 1], activation: .relu, loss: .binaryCrossEntropy)) == nil)
     }
 
+    /// Trains `network` with SGD (α = 0.1) in one batch of all of `data`, on a step the trainer
+    /// would fuse, and expects it to stop at step 1 with a finite loss and a location naming
+    /// `parameter`.
+    @discardableResult
+    static func expectFirstStepToStop(_ network: Network<Float>, on data: Dataset<Float>, naming parameter: String) -> Trainer<Float> {
+        let trainer = Trainer(network: network, optimizer: SGD(learningRate: 0.1),
+                              configuration: TrainingConfiguration(batchSize: data.count, shuffle: false))
+        #expect(trainer.fusedUpdate?.learningRate(rows: data.count, optimizer: trainer.optimizer, configuration: trainer.configuration) == 0.1)
+        do {
+            _ = try trainer.trainEpoch(on: data)
+            Issue.record("training did not stop")
+        } catch let TrainingError.diverged(_, step, loss, location) {
+            #expect(step == 1)
+            #expect(loss.isFinite)
+            #expect(location?.contains(parameter) == true, "\(location ?? "no location")")
+        } catch {
+            Issue.record("unexpected error: \(error)")
+        }
+        return trainer
+    }
+
     /// An input of 3·10³⁸ (finite) in a column whose weights are zero leaves the forward pass
     /// and the loss finite, but its weight gradient overflows. The bound cannot prove the
     /// product finite, so the step computes and checks the gradient: training stops naming
@@ -97,17 +118,7 @@ import Testing
         let before = network.parameters.map(\.parameter.value)
         #expect(try network.evaluate(data).loss.isFinite)
 
-        let trainer = Trainer(network: network, optimizer: SGD(learningRate: 0.1),
-                              configuration: TrainingConfiguration(batchSize: 10, shuffle: false))
-        #expect(trainer.fusedUpdate?.learningRate(rows: 10, optimizer: trainer.optimizer, configuration: trainer.configuration) == 0.1)
-        do {
-            _ = try trainer.trainEpoch(on: data)
-            Issue.record("training did not stop")
-        } catch let TrainingError.diverged(_, step, loss, location) {
-            #expect(step == 1)
-            #expect(loss.isFinite)
-            #expect(location?.contains("0.weight") == true, "\(location ?? "no location")")
-        }
+        Self.expectFirstStepToStop(network, on: data, naming: "0.weight")
         #expect(network.parameters.map(\.parameter.value) == before)
         // The fallback computed and stored G (it holds the overflow); a fused step never stores it.
         #expect(firstWeight.gradient.storage.contains { !$0.isFinite })
@@ -130,17 +141,7 @@ import Testing
         for index in secondWeight.value.storage.indices { secondWeight.value.storage[index] = 1e-20 }
         let before = network.parameters.map(\.parameter.value)
 
-        let trainer = Trainer(network: network, optimizer: SGD(learningRate: 0.1),
-                              configuration: TrainingConfiguration(batchSize: rows, shuffle: false))
-        #expect(trainer.fusedUpdate?.learningRate(rows: rows, optimizer: trainer.optimizer, configuration: trainer.configuration) == 0.1)
-        do {
-            _ = try trainer.trainEpoch(on: data)
-            Issue.record("training did not stop")
-        } catch let TrainingError.diverged(_, step, loss, location) {
-            #expect(step == 1)
-            #expect(loss.isFinite)
-            #expect(location?.contains("2.weight") == true, "\(location ?? "no location")")
-        }
+        let trainer = Self.expectFirstStepToStop(network, on: data, naming: "2.weight")
         // δ⁽¹⁾ and X of that step: the bound held, so the first layer's update was to be fused.
         #expect(FusedFirstLayerUpdate<Float>.productIsFinite(trainer.workspace.gradients[0], trainer.workspace.input))
         #expect(network.parameters.map(\.parameter.value) == before)
