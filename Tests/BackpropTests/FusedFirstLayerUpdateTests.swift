@@ -50,6 +50,23 @@ import Testing
         #expect(twoPass.firstWeightGradient.storage.contains { $0 != 0 })
     }
 
+    /// A schedule changes α between epochs (here halving it each epoch); the fused step reads
+    /// the rate the optimizer holds at every step, so the runs stay bit-identical.
+    @Test func aLearningRateScheduleIsFollowedBitForBit() throws {
+        let data = Self.data(rows: 200)
+        func run(fused: Bool) throws -> ([Matrix<Float>], [Double]) {
+            let network = try Network<Float>(sizes: [784, 30, 10], activation: .sigmoid, loss: .softmaxCrossEntropy, initializer: .normal, seed: 4)
+            let trainer = Trainer(
+                network: network, optimizer: SGD(learningRate: 3), configuration: TrainingConfiguration(batchSize: 10, seed: 5),
+                scheduler: LearningRateScheduler(schedule: .step(stepSize: 1, gamma: 0.5), baseLearningRate: 3))
+            trainer.fusesFirstLayerUpdate = fused
+            let rates = try (0..<3).map { _ in try trainer.trainEpoch(on: data).learningRate }
+            #expect(rates == [3, 1.5, 0.75])
+            return (network.parameters.map(\.parameter.value), rates)
+        }
+        #expect(try run(fused: true).0 == run(fused: false).0)
+    }
+
     /// One run can mix both updates: batches of 400 rows (k past one KC slice) take the
     /// two-pass update, the last batch of one row the fused one; the results stay identical.
     @Test func twoPassAndFusedStepsMixInOneRun() throws {
