@@ -13,11 +13,12 @@
 // Both kernels sum each element's k products in one accumulator, in order, and then store
 // fl(α·acc) + β·C, never a fused multiply-add: α·acc is a statement of its own, and clang's
 // default (-ffp-contract=on, what SwiftPM builds with) contracts only within one expression.
-// (A `#pragma clang fp contract(off)` at the start of these blocks left 12 of the AVX2 strided
-// tile's 36 FMAs in the compiled code and measured slower. A build with -ffp-contract=fast
-// would break the equality below; FusedFirstLayerUpdateTests' betaOneRoundsTwice catches it.) With β = 1 (exact: β·C = C) that is C + fl(α·acc), rounded twice, so
-// C ← C − α·G rounds exactly like the SGD kernel's θ − fl(α·g): the trainer can fuse plain SGD
-// into a weight-gradient product (FusedFirstLayerUpdate.swift) without changing a bit.
+// With β = 1 (exact: β·C = C) that is C + fl(α·acc), rounded twice, so C ← C − α·G rounds
+// exactly like the SGD kernel's θ − fl(α·g): the trainer can fuse plain SGD into a
+// weight-gradient product (FusedFirstLayerUpdate.swift) without changing a bit. A build with
+// -ffp-contract=fast would break that equality (FusedFirstLayerUpdateTests' betaOneRoundsTwice
+// catches it); a `#pragma clang fp contract(off)` at the start of these blocks left 12 of the
+// AVX2 strided tile's 36 FMAs in the compiled code and measured slower.
 //
 // Skinny kernel: C (m x n, n ≤ 16) ← α·A·B̃ + β·C for an unpacked A with arbitrary strides and
 // B̃ packed as k rows of 16 (zero padded). C has arbitrary strides too, which lets the caller

@@ -23,9 +23,7 @@ public protocol Optimizer: Sendable {
 
 extension Optimizer {
     public var plainDescentRate: Double? { nil }
-}
 
-extension Optimizer {
     /// Applies `update(index, value, gradient, slots, count)` to every parameter, with the
     /// parameter's slots prepared and passed as pointers.
     @inlinable

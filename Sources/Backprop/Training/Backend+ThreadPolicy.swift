@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 extension Backend {
     /// Threads worth using for a training step of a network with `parameterCount`
     /// parameters on batches of `batchSize` rows: one step does about
@@ -14,7 +8,7 @@ extension Backend {
     /// 0.135 s/epoch on one thread, 0.107 on two, on a quiet machine). Never more threads
     /// than cores.
     public static func recommendedThreads(parameterCount: Int, batchSize: Int) -> Int {
-        stepFlops(parameterCount: parameterCount, batchSize: batchSize) < 1e6 ? 1 : min(2, onlineCores)
+        stepFlops(parameterCount: parameterCount, batchSize: batchSize) < 1e6 ? 1 : min(2, availableCores)
     }
 
     /// The thread counts worth timing on the run's first steps (`ThreadTuner`) for such a
@@ -24,14 +18,11 @@ extension Backend {
     /// one thread and 0.78 on two even on a busy Zen 2).
     public static func threadCountsToMeasure(parameterCount: Int, batchSize: Int) -> [Int]? {
         let flops = stepFlops(parameterCount: parameterCount, batchSize: batchSize)
-        return onlineCores >= 2 && flops >= 1e6 && flops < 5e7 ? [1, 2] : nil
+        return availableCores >= 2 && flops >= 1e6 && flops < 5e7 ? [1, 2] : nil
     }
 
     /// About 6·parameters·batch: forward, ∂W and ∂A products.
     static func stepFlops(parameterCount: Int, batchSize: Int) -> Double {
         6.0 * Double(parameterCount) * Double(batchSize)
     }
-
-    /// The cores online now (never less than 1).
-    static var onlineCores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }

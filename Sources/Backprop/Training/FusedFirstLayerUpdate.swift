@@ -22,8 +22,8 @@ import CBackpropKernels
 /// never stored, so its finiteness is proved before the update: every Gⱼᵢ = Σₖ δₖⱼ·Xₖᵢ has
 /// |Gⱼᵢ| ≤ n·max|δ|·max|X|, and the n roundings of the sum grow that by a factor of at most
 /// (1 + 2⁻²⁴)ⁿ ≤ 1 + 2n·2⁻²⁴ (n ≤ 2²²); with δ and X finite and the grown bound at most half
-/// the largest `Float`, G holds no NaN and no ∞. When the bound fails, the layer's backward runs as usual, G is stored and the
-/// trainer checks it like any other gradient.
+/// the largest `Float`, G holds no NaN and no ∞. When the bound fails, the layer's backward
+/// runs as usual, G is stored and the trainer checks it like any other gradient.
 ///
 /// After a fused step, `Parameter.gradient` of the first layer's weight still holds whatever an
 /// earlier two-pass step left there (zeros at first): the trainer fuses only when
@@ -101,8 +101,8 @@ struct FusedFirstLayerUpdate<Scalar: NetworkScalar> {
                 }
             }
         }
-        let rows = Double(delta.rows)
         guard delta.rows <= 1 << 22 else { return false }
+        let rows = Double(delta.rows)
         let bound = rows * largestMagnitude(delta) * largestMagnitude(input) * (1 + 2 * rows * 0x1p-24)
         return bound <= Double(Float.greatestFiniteMagnitude) / 2
     }

@@ -120,17 +120,17 @@ public final class Trainer<Scalar: NetworkScalar> {
                 workspace.loadRows(start..<end, of: dataset)
             }
             let cost: Double
-            // The learning rate when this step fuses the first layer's update (nil: it does not).
-            var fusedRate: Double?
+            // The first layer's update and its α when this step fuses it (nil: it does not).
+            var fusedStep: (update: FusedFirstLayerUpdate<Scalar>, learningRate: Double)?
             if fusesFirstLayerUpdate, let fusedUpdate,
                 let rate = fusedUpdate.learningRate(rows: end - start, optimizer: optimizer, configuration: configuration) {
                 cost = network.computeGradientsAboveFirstLayer(in: workspace)
-                fusedRate = fusedUpdate.backward(in: workspace) ? rate : nil
+                if fusedUpdate.backward(in: workspace) { fusedStep = (fusedUpdate, rate) }
             } else {
                 cost = network.computeGradients(in: workspace, storingHiddenOutputs: false)
             }
             // With a fused step, the first layer's weight gradient is not stored (and is finite).
-            let storedGradients = fusedRate == nil ? network.parameters : fusedUpdate!.otherParameters
+            let storedGradients = fusedStep?.update.otherParameters ?? network.parameters
             if configuration.l2 != 0 { addL2Gradient() }
             if !cost.isFinite || firstNonFiniteGradient(in: storedGradients) != nil {
                 throw TrainingError.diverged(epoch: epoch, step: position.completedSteps + 1, loss: cost,
@@ -140,7 +140,7 @@ public final class Trainer<Scalar: NetworkScalar> {
                 correct += network.loss.correctCount(logits: workspace.outputs[lastLayer], targets: workspace.targets)
             }
             optimizer.step(storedGradients)
-            if let fusedRate { fusedUpdate!.update(in: workspace, learningRate: fusedRate) }
+            if let fusedStep { fusedStep.update.update(in: workspace, learningRate: fusedStep.learningRate) }
             lossSum += cost * Double(end - start)
             batch += 1
             position.completedSteps += 1
