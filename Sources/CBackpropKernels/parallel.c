@@ -13,6 +13,8 @@
 // of a newer job with an older job's task, and the caller closes each job before describing
 // the next. The caller returns once every worker has finished.
 // Workers write disjoint outputs, so which thread ran which worker never changes a result.
+// Each job also carries the caller's subnormal mode (float_mode.c), which a helper takes on
+// before running any of the job's workers: arithmetic is the same on every thread.
 //
 // One job runs at a time; a caller that finds the pool busy (a product started from another
 // thread) runs all workers itself.
@@ -41,6 +43,7 @@ static _Atomic long bp_pool_finished;         // workers of the current job that
 static _Atomic(bp_parallel_task) bp_pool_task;
 static _Atomic(void *) bp_pool_context;
 static _Atomic long bp_pool_workers;    // workers of the current job, caller included
+static _Atomic int bp_pool_flush;       // the caller's bp_flush_subnormals_get()
 static atomic_int bp_pool_busy;
 
 static inline void bp_pause(void) {
@@ -97,6 +100,7 @@ static void bp_run_claimed(unsigned long generation, bp_parallel_task task, void
 
 static void *bp_pool_helper(void *argument) {
     unsigned long seen = (unsigned long)argument;
+    int helperFlush = bp_flush_subnormals_get();
     for (;;) {
         unsigned long generation = bp_spin_while_generation(seen);
         if (generation == seen) {
@@ -110,7 +114,13 @@ static void *bp_pool_helper(void *argument) {
         }
         seen = generation;
         // Read after the generation (acquire): the job's description is complete. If a newer
-        // job replaces it meanwhile, the claim's generation no longer matches and nothing runs.
+        // job replaces it meanwhile, the claim's generation no longer matches and nothing runs
+        // (and the mode set here is the next job's to set again).
+        int flush = atomic_load_explicit(&bp_pool_flush, memory_order_relaxed);
+        if (flush != helperFlush) {
+            bp_flush_subnormals_set(flush);
+            helperFlush = flush;
+        }
         bp_run_claimed(generation,
                        atomic_load_explicit(&bp_pool_task, memory_order_relaxed),
                        atomic_load_explicit(&bp_pool_context, memory_order_relaxed),
@@ -143,6 +153,7 @@ void bp_parallel_run(long workers, bp_parallel_task task, void *context) {
     atomic_store_explicit(&bp_pool_task, task, memory_order_relaxed);
     atomic_store_explicit(&bp_pool_context, context, memory_order_relaxed);
     atomic_store_explicit(&bp_pool_workers, workers, memory_order_relaxed);
+    atomic_store_explicit(&bp_pool_flush, bp_flush_subnormals_get(), memory_order_relaxed);
     atomic_store_explicit(&bp_pool_finished, 0, memory_order_relaxed);
     // Worker 0 is the caller's; helpers start claiming at 1.
     atomic_store_explicit(&bp_pool_claim, (generation << BP_CLAIM_INDEX_BITS) | 1, memory_order_release);

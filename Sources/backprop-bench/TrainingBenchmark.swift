@@ -47,6 +47,8 @@ struct TrainingBenchmark {
         var minMicrosecondsPerStep: Double?
         var gflops: Double
         var allocationsPerStep: Double?
+        /// Whether training steps flushed subnormals to zero (epoch configurations only).
+        var flushSubnormals: Bool?
         var trainLoss: Double
         var trainAccuracy: Double?
         var testAccuracy: Double?
@@ -58,6 +60,7 @@ struct TrainingBenchmark {
             case medianMicrosecondsPerStep = "median_microseconds_per_step"
             case minMicrosecondsPerStep = "min_microseconds_per_step"
             case allocationsPerStep = "allocations_per_step"
+            case flushSubnormals = "flush_subnormals"
             case trainLoss = "train_loss"
             case trainAccuracy = "train_accuracy"
             case testAccuracy = "test_accuracy"
@@ -68,6 +71,8 @@ struct TrainingBenchmark {
     let threads: Int
     let epochs: Int
     let steps: Int
+    /// `TrainingConfiguration.flushesSubnormals` for the epoch configurations.
+    let flushesSubnormals: Bool
 
     /// Runs on `Backend.current`, which the caller has set to `threads` worker threads.
     func run() throws -> Report {
@@ -92,7 +97,8 @@ struct TrainingBenchmark {
         let network = try recipe.specification.makeNetwork(sizes: recipe.layers!, as: Float.self)
         let trainer = Trainer(
             network: network, optimizer: try recipe.makeOptimizer().optimizer,
-            configuration: TrainingConfiguration(batchSize: recipe.batchSize, shuffle: recipe.shuffle, seed: 0))
+            configuration: TrainingConfiguration(
+                batchSize: recipe.batchSize, shuffle: recipe.shuffle, seed: 0, flushesSubnormals: flushesSubnormals))
         var seconds: [Double] = []
         var allocations: [Double] = []
         var last: EpochMetrics?
@@ -113,7 +119,7 @@ struct TrainingBenchmark {
             epochs: epochs, medianSecondsPerEpoch: median, minSecondsPerEpoch: steady[0],
             gflops: config.flops(examples: train.count) / median / 1e9,
             allocationsPerStep: bp_allocation_counting_available() == 1 ? allocations.dropFirst().min() ?? allocations[0] : nil,
-            trainLoss: last!.trainLoss, trainAccuracy: last!.trainAccuracy,
+            flushSubnormals: flushesSubnormals, trainLoss: last!.trainLoss, trainAccuracy: last!.trainAccuracy,
             testAccuracy: try network.evaluate(evaluation).accuracy)
     }
 

@@ -112,7 +112,8 @@ func measure(
 // MARK: - sgemm
 
 /// Single-precision matrix products at the shapes of an MNIST 784-300-10 network, batch 1000,
-/// and of the 784-30-10 network's batches of 10, plus a square reference shape. Names read m x k x n with the operands' transposes.
+/// of the modern 784-256-128-10 network's batches of 128 and of the 784-30-10 network's
+/// batches of 10, plus a square reference shape. Names read m x k x n with the operands' transposes.
 struct SGEMMBenchmark: BenchmarkConfig {
     let name = "sgemm"
     let summary = "Float matrix products (GF/s) at MNIST training shapes and 2048³"
@@ -137,6 +138,11 @@ struct SGEMMBenchmark: BenchmarkConfig {
         Shape(label: "10x1000x300 TN (dW2 = δ2ᵀ·A1)", m: 10, k: 1000, n: 300, transposeA: true),
         Shape(label: "1000x10x300 NN (dA1 = δ2·W2)", m: 1000, k: 10, n: 300),
         Shape(label: "128x784x256 NN", m: 128, k: 784, n: 256),
+        Shape(label: "128x784x256 NT (modern Z1 = X·W1ᵀ)", m: 128, k: 784, n: 256, transposeB: true),
+        Shape(label: "256x128x784 TN (modern dW1 = δ1ᵀ·X)", m: 256, k: 128, n: 784, transposeA: true),
+        Shape(label: "128x256x128 NT (modern Z2 = A1·W2ᵀ)", m: 128, k: 256, n: 128, transposeB: true),
+        Shape(label: "128x128x256 TN (modern dW2 = δ2ᵀ·A1)", m: 128, k: 128, n: 256, transposeA: true),
+        Shape(label: "128x128x256 NN (modern dA1 = δ2·W2)", m: 128, k: 128, n: 256),
         Shape(label: "10x784x30 NT (online Z1 = X·W1ᵀ)", m: 10, k: 784, n: 30, transposeB: true),
         Shape(label: "30x10x784 TN (online dW1 = δ1ᵀ·X)", m: 30, k: 10, n: 784, transposeA: true),
         Shape(label: "200x2x3 NN (tiny)", m: 200, k: 2, n: 3),
@@ -234,6 +240,9 @@ struct BackpropBench: ParsableCommand {
     @Flag(help: "Print one JSON document instead of a table.")
     var json = false
 
+    @Flag(help: "Train cs229, modern, online with subnormals flushed to zero (TrainingConfiguration.flushesSubnormals).")
+    var flushSubnormals = false
+
     func validate() throws {
         guard BenchmarkRegistry.named(config) != nil || TrainingBenchmark.Config(rawValue: config) != nil else {
             throw ValidationError("Unknown config '\(config)'; known: \(Self.knownConfigs)")
@@ -245,6 +254,9 @@ struct BackpropBench: ParsableCommand {
         guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
         guard epochs >= 2 else { throw ValidationError("--epochs must be at least 2 (the first is warm-up)") }
         guard steps >= 100 else { throw ValidationError("--steps must be at least 100") }
+        guard !flushSubnormals || [.cs229, .modern, .online].contains(TrainingBenchmark.Config(rawValue: config)) else {
+            throw ValidationError("--flush-subnormals applies to cs229, modern and online only")
+        }
         guard Backend.Kind(rawValue: backend) != nil else {
             throw ValidationError("Unknown backend '\(backend)'")
         }
@@ -255,7 +267,10 @@ struct BackpropBench: ParsableCommand {
         let kind = Backend.Kind(rawValue: backend)!
         Backend.current = try Backend(kind: kind, threads: threads)
         if let training = TrainingBenchmark.Config(rawValue: config) {
-            let report = try TrainingBenchmark(config: training, threads: threads, epochs: epochs, steps: steps).run()
+            let report = try TrainingBenchmark(
+                config: training, threads: threads, epochs: epochs, steps: steps,
+                flushesSubnormals: flushSubnormals
+            ).run()
             let encoder = JSONEncoder()
             encoder.outputFormatting = json ? [.sortedKeys] : [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))

@@ -107,7 +107,12 @@ public final class Trainer<Scalar: NetworkScalar> {
         var correct = position.partialCorrect
         let secondsBefore = position.partialSeconds
         let started = monotonicSeconds()
+        // Steps run in the configured subnormal mode, `afterStep` and the caller in their own.
+        let callerFlushes = bp_flush_subnormals_get()
+        let stepFlushes = configuration.flushesSubnormals ? 1 : callerFlushes
+        defer { bp_flush_subnormals_set(callerFlushes) }
         while batch < batchCount {
+            bp_flush_subnormals_set(stepFlushes)
             let start = batch * batchSize
             let end = min(start + batchSize, dataset.count)
             if threadTuner != nil && Backend.current.kind == .native {
@@ -148,6 +153,7 @@ public final class Trainer<Scalar: NetworkScalar> {
             position.partialLossSum = lossSum
             position.partialCorrect = correct
             position.partialSeconds = secondsBefore + monotonicSeconds() - started
+            bp_flush_subnormals_set(callerFlushes)
             try afterStep(StepProgress(
                 epoch: epoch, batchesDone: batch, batchCount: batchCount, examplesDone: end,
                 runningLoss: lossSum / Double(end), seconds: position.partialSeconds,

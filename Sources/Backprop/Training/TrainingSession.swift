@@ -101,7 +101,8 @@ public final class TrainingSession {
 
         let batchSize = recipe.batchSize == 0 ? training.count : recipe.batchSize
         let configuration = TrainingConfiguration(
-            batchSize: max(batchSize, 1), shuffle: recipe.shuffle, seed: recipe.seed, l2: recipe.l2)
+            batchSize: max(batchSize, 1), shuffle: recipe.shuffle, seed: recipe.seed, l2: recipe.l2,
+            flushesSubnormals: recipe.flushSubnormals ?? false)
         let trainer = Trainer(
             network: network, optimizer: optimizer.optimizer, configuration: configuration,
             scheduler: scheduler ?? LearningRateScheduler(schedule: recipe.schedule, baseLearningRate: recipe.learningRate))

@@ -151,8 +151,19 @@ typedef void (*bp_parallel_task)(void *context, long worker);
 /// Calls task(context, w) for w in 0..<workers, worker 0 on the calling thread and the others
 /// on persistent helper threads (created on first use, then reused: no allocation once warm),
 /// and returns when all have finished. If another thread's job holds the pool, the caller runs
-/// every worker itself.
+/// every worker itself. Helpers run the job in the caller's subnormal mode
+/// (bp_flush_subnormals_get), so a result never depends on which thread computed it.
 void bp_parallel_run(long workers, bp_parallel_task task, void *context);
+
+// MARK: - Subnormal numbers
+
+/// Whether this CPU's calling thread can flush subnormal values to zero (x86, arm64).
+int bp_flush_subnormals_supported(void);
+/// 1 when the calling thread flushes subnormal results and inputs to zero, else 0.
+int bp_flush_subnormals_get(void);
+/// Sets the calling thread's mode: 1 flushes subnormal results and inputs to ±0 (x86: MXCSR
+/// FTZ and DAZ; arm64: FPCR.FZ), 0 keeps IEEE 754 subnormals. No effect where unsupported.
+void bp_flush_subnormals_set(int flush);
 
 // MARK: - Vector math (level as in bp_cpu_simd_level; in-place allowed: x == y)
 

@@ -1,0 +1,185 @@
+import CBackpropKernels
+import Foundation
+import Synchronization
+import Testing
+@testable import Backprop
+
+/// Flushing subnormals to zero (`TrainingConfiguration.flushesSubnormals`): the thread mode
+/// itself, the thread pool handing the caller's mode to its helpers, and training steps that
+/// run in the configured mode while the caller and `afterStep` keep their own.
+@Suite(.serialized) struct SubnormalFlushTests {
+    /// Half the smallest normal Float: 2⁻¹²⁷, a subnormal.
+    static let halfLeastNormal = Float.leastNormalMagnitude / 2
+
+    /// x·y, computed at run time by the library's product kernels (Swift folds arithmetic on
+    /// constants at compile time, in the default IEEE mode).
+    static func product(_ x: Float, _ y: Float) -> Float {
+        var result = Matrix<Float>(rows: 1, columns: 1)
+        Matrix.multiply(Matrix(rows: 1, columns: 1, elements: [x]), Matrix(rows: 1, columns: 1, elements: [y]), into: &result)
+        return result[0, 0]
+    }
+
+    /// Whether `value` is nonzero and below the smallest normal magnitude.
+    static func isSubnormal(_ value: Float) -> Bool { value != 0 && abs(value) < Float.leastNormalMagnitude }
+
+    @Test func theThreadModeFlushesResultsAndInputs() throws {
+        try #require(bp_flush_subnormals_supported() == 1)
+        let saved = bp_flush_subnormals_get()
+        defer { bp_flush_subnormals_set(saved) }
+        bp_flush_subnormals_set(0)
+        #expect(bp_flush_subnormals_get() == 0)
+        #expect(Self.product(Float.leastNormalMagnitude, 0.5) == Self.halfLeastNormal)
+        #expect(Self.product(Self.halfLeastNormal, 2) == Float.leastNormalMagnitude)
+        bp_flush_subnormals_set(1)
+        #expect(bp_flush_subnormals_get() == 1)
+        #expect(Self.product(Float.leastNormalMagnitude, 0.5) == 0)  // a subnormal result becomes 0
+        #expect(Self.product(Self.halfLeastNormal, 2) == 0)  // a subnormal input is read as 0
+        bp_flush_subnormals_set(0)
+        #expect(Self.product(Float.leastNormalMagnitude, 0.5) == Self.halfLeastNormal)
+    }
+
+    final class StartFlag: Sendable {
+        let value = Atomic<Bool>(false)
+    }
+
+    /// Worker 0 waits (up to 20 ms) for worker 1 to start, so that a helper thread, not the
+    /// caller, runs worker 1; each worker records the mode it ran in and halves its product
+    /// (the smallest normal Float: a subnormal result, unless flushed).
+    struct ModeProbeJob: ParallelJob {
+        var modes: UnsafeMutablePointer<Int32>
+        var products: UnsafeMutablePointer<Float>
+        var threads: UnsafeMutablePointer<pthread_t>
+        var started: StartFlag
+
+        func run(worker: Int) {
+            if worker == 1 { started.value.store(true, ordering: .releasing) }
+            if worker == 0 {
+                let deadline = Date().addingTimeInterval(0.02)
+                while !started.value.load(ordering: .acquiring), Date() < deadline {}
+            }
+            modes[worker] = bp_flush_subnormals_get()
+            products[worker] *= 0.5  // the probe fills in the smallest normal Float
+            threads[worker] = pthread_self()
+        }
+
+        static let task: bp_parallel_task = { context, worker in
+            context!.assumingMemoryBound(to: ModeProbeJob.self).pointee.run(worker: worker)
+        }
+    }
+
+    /// Runs the probe with the caller in mode `flush`; returns the workers' modes, their
+    /// products, and whether worker 1 ran on another thread.
+    func probe(callerFlushes flush: Int32) -> (modes: [Int32], products: [Float], helperRan: Bool) {
+        let saved = bp_flush_subnormals_get()
+        defer { bp_flush_subnormals_set(saved) }
+        bp_flush_subnormals_set(flush)
+        var modes: [Int32] = [-1, -1]
+        var products: [Float] = [Float.leastNormalMagnitude, Float.leastNormalMagnitude]
+        var threads = [pthread_t](repeating: pthread_self(), count: 2)
+        modes.withUnsafeMutableBufferPointer { modes in
+            products.withUnsafeMutableBufferPointer { products in
+                threads.withUnsafeMutableBufferPointer { threads in
+                    parallelFor(workers: 2, ModeProbeJob(
+                        modes: modes.baseAddress!, products: products.baseAddress!,
+                        threads: threads.baseAddress!, started: StartFlag()))
+                }
+            }
+        }
+        return (modes, products, pthread_equal(threads[0], threads[1]) == 0)
+    }
+
+    /// Helpers take on the caller's mode with each job, whichever mode the previous job had.
+    @Test func helpersRunEachJobInTheCallersMode() throws {
+        try #require(bp_flush_subnormals_supported() == 1)
+        var helperRuns = 0
+        for round in 0..<40 {
+            let flush: Int32 = round % 2 == 0 ? 1 : 0
+            let result = probe(callerFlushes: flush)
+            #expect(result.modes == [flush, flush])
+            #expect(result.products == [Float](repeating: flush == 1 ? 0 : Self.halfLeastNormal, count: 2))
+            if result.helperRan { helperRuns += 1 }
+        }
+        // Otherwise the helpers were never tested (one core, or a pool that never ran).
+        if availableCores >= 2 { #expect(helperRuns > 0) }
+    }
+
+    /// A 784-`hidden`-10 sigmoid network on inputs up to 40: |z| in the hundreds, so σ′(z)
+    /// and with it δ⁽¹⁾ and, with one example per batch, ∂J/∂W⁽¹⁾ underflow to subnormals.
+    /// 256 hidden units in batches of 4 make products that two threads share.
+    static func saturatingRun(
+        flushes: Bool, threads: Int, hidden: Int = 16, batchSize: Int = 1,
+        afterStep: (Trainer<Float>.StepProgress) throws -> Void = { _ in }
+    ) throws -> (network: Network<Float>, subnormalGradients: Int) {
+        let saved = Backend.current.threads
+        Backend.current.threads = threads
+        defer { Backend.current.threads = saved }
+        var generator = SeededGenerator(seed: 11)
+        let rows = 24
+        let inputs = Matrix<Float>(rows: rows, columns: 784, elements: (0..<rows * 784).map { _ in Float(generator.nextUnitDouble() * 40) })
+        let targets = Matrix<Float>(rows: rows, columns: 1, elements: (0..<rows).map { _ in Float(generator.nextIndex(below: 10)) })
+        let network = try Network<Float>(sizes: [784, hidden, 10], activation: .sigmoid, loss: .softmaxCrossEntropy,
+                                         initializer: .normal, seed: 12)
+        // Momentum keeps every step two-pass, so each gradient is stored and can be inspected.
+        let trainer = Trainer(network: network, optimizer: SGD(learningRate: 0.5, momentum: 0.5),
+                              configuration: TrainingConfiguration(batchSize: batchSize, seed: 13, flushesSubnormals: flushes))
+        var subnormals = 0
+        _ = try trainer.trainEpoch(on: Dataset(inputs: inputs, targets: targets)) { progress in
+            for (_, parameter) in network.parameters {
+                subnormals += parameter.gradient.storage.count(where: isSubnormal)
+            }
+            try afterStep(progress)
+        }
+        return (network, subnormals)
+    }
+
+    @Test func flushedStepsStoreNoSubnormalGradients() throws {
+        try #require(bp_flush_subnormals_supported() == 1)
+        // The data does make subnormal gradients when they are kept.
+        #expect(try Self.saturatingRun(flushes: false, threads: 1).subnormalGradients > 0)
+        #expect(try Self.saturatingRun(flushes: true, threads: 1).subnormalGradients == 0)
+    }
+
+    @Test func flushedTrainingIsIdenticalOnOneAndTwoThreads() throws {
+        let one = try Self.saturatingRun(flushes: true, threads: 1, hidden: 256, batchSize: 4).network
+        let two = try Self.saturatingRun(flushes: true, threads: 2, hidden: 256, batchSize: 4).network
+        #expect(one.parameters.map(\.parameter.value) == two.parameters.map(\.parameter.value))
+    }
+
+    @Test func afterStepAndTheCallerKeepTheirMode() throws {
+        try #require(bp_flush_subnormals_supported() == 1)
+        let saved = bp_flush_subnormals_get()
+        defer { bp_flush_subnormals_set(saved) }
+        bp_flush_subnormals_set(0)
+        var modesSeen: Set<Int32> = []
+        _ = try Self.saturatingRun(flushes: true, threads: 2) { _ in modesSeen.insert(bp_flush_subnormals_get()) }
+        #expect(modesSeen == [0])
+        #expect(bp_flush_subnormals_get() == 0)
+    }
+
+    /// A step that stops (here: `afterStep` throws) leaves the caller's mode in place too.
+    @Test func aThrowingEpochRestoresTheCallersMode() throws {
+        try #require(bp_flush_subnormals_supported() == 1)
+        struct Stop: Error {}
+        let saved = bp_flush_subnormals_get()
+        defer { bp_flush_subnormals_set(saved) }
+        bp_flush_subnormals_set(0)
+        #expect(throws: Stop.self) { _ = try Self.saturatingRun(flushes: true, threads: 1) { _ in throw Stop() } }
+        #expect(bp_flush_subnormals_get() == 0)
+    }
+
+    /// `--flush-subnormals` reaches the trainer through the recipe; recipes written before
+    /// the field existed decode with it absent (nil: off).
+    @Test func theRecipeCarriesTheSetting() throws {
+        var recipe = TrainingRecipe()
+        recipe.data = "moons"
+        recipe.layers = [2, 4, 2]
+        recipe.epochs = 1
+        #expect(try TrainingSession(recipe: recipe).trainer.configuration.flushesSubnormals == false)
+        recipe.flushSubnormals = true
+        #expect(try TrainingSession(recipe: recipe).trainer.configuration.flushesSubnormals == true)
+        var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(TrainingRecipe())) as! [String: Any]
+        json["flushSubnormals"] = nil
+        let decoded = try JSONDecoder().decode(TrainingRecipe.self, from: JSONSerialization.data(withJSONObject: json))
+        #expect(decoded.flushSubnormals == nil)
+    }
+}
