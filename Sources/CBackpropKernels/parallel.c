@@ -13,8 +13,9 @@
 // of a newer job with an older job's task, and the caller closes each job before describing
 // the next. The caller returns once every worker has finished.
 // Workers write disjoint outputs, so which thread ran which worker never changes a result.
-// Each job also carries the caller's subnormal mode (float_mode.c), which a helper takes on
-// before running any of the job's workers: arithmetic is the same on every thread.
+// Each job also carries the caller's subnormal flush bits (float_mode.c), which a helper takes
+// on before running any of the job's workers, so subnormals are flushed (or kept) alike on
+// every thread.
 //
 // One job runs at a time; a caller that finds the pool busy (a product started from another
 // thread) runs all workers itself.
@@ -43,7 +44,7 @@ static _Atomic long bp_pool_finished;         // workers of the current job that
 static _Atomic(bp_parallel_task) bp_pool_task;
 static _Atomic(void *) bp_pool_context;
 static _Atomic long bp_pool_workers;    // workers of the current job, caller included
-static _Atomic int bp_pool_flush;       // the caller's bp_flush_subnormals_get()
+static _Atomic int bp_pool_flush;       // the caller's bp_flush_subnormals_get() bits
 static atomic_int bp_pool_busy;
 
 static inline void bp_pause(void) {

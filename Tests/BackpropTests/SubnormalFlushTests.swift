@@ -9,7 +9,9 @@ import Testing
 /// run in the configured mode while the caller and `afterStep` keep their own.
 @Suite(.serialized) struct SubnormalFlushTests {
     /// Half the smallest normal Float: 2⁻¹²⁷, a subnormal.
-    static let halfLeastNormal = Float.leastNormalMagnitude / 2
+    static let halfLeastNormal = Float(bitPattern: 0x0040_0000)
+    /// The flush bits of a thread that flushes.
+    static let flushing = bp_flush_subnormals_all()
 
     /// x·y, computed at run time by the library's product kernels (Swift folds arithmetic on
     /// constants at compile time, in the default IEEE mode).
@@ -30,8 +32,8 @@ import Testing
         #expect(bp_flush_subnormals_get() == 0)
         #expect(Self.product(Float.leastNormalMagnitude, 0.5) == Self.halfLeastNormal)
         #expect(Self.product(Self.halfLeastNormal, 2) == Float.leastNormalMagnitude)
-        bp_flush_subnormals_set(1)
-        #expect(bp_flush_subnormals_get() == 1)
+        bp_flush_subnormals_set(Self.flushing)
+        #expect(bp_flush_subnormals_get() == Self.flushing)
         #expect(Self.product(Float.leastNormalMagnitude, 0.5) == 0)  // a subnormal result becomes 0
         #expect(Self.product(Self.halfLeastNormal, 2) == 0)  // a subnormal input is read as 0
         bp_flush_subnormals_set(0)
@@ -88,18 +90,21 @@ import Testing
         return (modes, products, pthread_equal(threads[0], threads[1]) == 0)
     }
 
-    /// Helpers take on the caller's mode with each job, whichever mode the previous job had.
+    /// Helpers take on the caller's mode with each job, whichever mode the previous job had
+    /// (including one x86 flush bit alone), until a helper has run several probes.
     @Test func helpersRunEachJobInTheCallersMode() throws {
         try #require(bp_flush_subnormals_supported() == 1)
+        // Both bits, none, and (x86) FTZ alone: results flushed, inputs kept.
+        let modes: [Int32] = [Self.flushing, 0] + (Self.flushing == 0x8040 ? [0x8000] : [])
         var helperRuns = 0
-        for round in 0..<40 {
-            let flush: Int32 = round % 2 == 0 ? 1 : 0
-            let result = probe(callerFlushes: flush)
-            #expect(result.modes == [flush, flush])
-            #expect(result.products == [Float](repeating: flush == 1 ? 0 : Self.halfLeastNormal, count: 2))
+        for round in 0..<2_000 where helperRuns < 20 || round < 40 {
+            let mode = modes[round % modes.count]
+            let result = probe(callerFlushes: mode)
+            #expect(result.modes == [mode, mode])
+            #expect(result.products == [Float](repeating: mode == 0 ? Self.halfLeastNormal : 0, count: 2))
             if result.helperRan { helperRuns += 1 }
         }
-        // Otherwise the helpers were never tested (one core, or a pool that never ran).
+        // Otherwise the helpers were never tested (one core, or a pool busy with other tests).
         if availableCores >= 2 { #expect(helperRuns > 0) }
     }
 
@@ -132,11 +137,14 @@ import Testing
         return (network, subnormals)
     }
 
-    @Test func flushedStepsStoreNoSubnormalGradients() throws {
+    /// Also on two threads with products they share, where a helper that kept subnormals
+    /// would leave some in its part of a gradient.
+    @Test(arguments: [(1, 16, 1), (2, 256, 4)])
+    func flushedStepsStoreNoSubnormalGradients(threads: Int, hidden: Int, batchSize: Int) throws {
         try #require(bp_flush_subnormals_supported() == 1)
         // The data does make subnormal gradients when they are kept.
-        #expect(try Self.saturatingRun(flushes: false, threads: 1).subnormalGradients > 0)
-        #expect(try Self.saturatingRun(flushes: true, threads: 1).subnormalGradients == 0)
+        #expect(try Self.saturatingRun(flushes: false, threads: threads, hidden: hidden, batchSize: batchSize).subnormalGradients > 0)
+        #expect(try Self.saturatingRun(flushes: true, threads: threads, hidden: hidden, batchSize: batchSize).subnormalGradients == 0)
     }
 
     @Test func flushedTrainingIsIdenticalOnOneAndTwoThreads() throws {
@@ -177,9 +185,30 @@ import Testing
         #expect(try TrainingSession(recipe: recipe).trainer.configuration.flushesSubnormals == false)
         recipe.flushSubnormals = true
         #expect(try TrainingSession(recipe: recipe).trainer.configuration.flushesSubnormals == true)
-        var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(TrainingRecipe())) as! [String: Any]
+        var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(recipe)) as! [String: Any]
+        #expect(json["flushSubnormals"] as? Bool == true)
         json["flushSubnormals"] = nil
         let decoded = try JSONDecoder().decode(TrainingRecipe.self, from: JSONSerialization.data(withJSONObject: json))
         #expect(decoded.flushSubnormals == nil)
+        // The same for a configuration.
+        var configuration = try JSONSerialization.jsonObject(
+            with: JSONEncoder().encode(TrainingConfiguration(flushesSubnormals: true))) as! [String: Any]
+        configuration["flushesSubnormals"] = nil
+        #expect(try JSONDecoder().decode(TrainingConfiguration.self, from: JSONSerialization.data(withJSONObject: configuration))
+            == TrainingConfiguration())
+    }
+
+    /// Without `flushesSubnormals` the trainer leaves the thread's mode as it found it, even
+    /// one x86 bit alone.
+    @Test func anUnflushedEpochLeavesTheCallersModeAlone() throws {
+        try #require(bp_flush_subnormals_supported() == 1)
+        let saved = bp_flush_subnormals_get()
+        defer { bp_flush_subnormals_set(saved) }
+        let partial: Int32 = Self.flushing == 0x8040 ? 0x8000 : Self.flushing
+        bp_flush_subnormals_set(partial)
+        var modesSeen: Set<Int32> = []
+        _ = try Self.saturatingRun(flushes: false, threads: 1) { _ in modesSeen.insert(bp_flush_subnormals_get()) }
+        #expect(modesSeen == [partial])
+        #expect(bp_flush_subnormals_get() == partial)
     }
 }

@@ -107,12 +107,13 @@ public final class Trainer<Scalar: NetworkScalar> {
         var correct = position.partialCorrect
         let secondsBefore = position.partialSeconds
         let started = monotonicSeconds()
-        // Steps run in the configured subnormal mode, `afterStep` and the caller in their own.
-        let callerFlushes = bp_flush_subnormals_get()
-        let stepFlushes = configuration.flushesSubnormals ? 1 : callerFlushes
-        defer { bp_flush_subnormals_set(callerFlushes) }
+        // With `flushesSubnormals`, steps flush subnormals and `afterStep` and the caller keep
+        // their own mode; without it, the thread's mode is never touched.
+        let flushes = configuration.flushesSubnormals
+        let callerMode = bp_flush_subnormals_get()
+        defer { if flushes { bp_flush_subnormals_set(callerMode) } }
         while batch < batchCount {
-            bp_flush_subnormals_set(stepFlushes)
+            if flushes { bp_flush_subnormals_set(bp_flush_subnormals_all()) }
             let start = batch * batchSize
             let end = min(start + batchSize, dataset.count)
             if threadTuner != nil && Backend.current.kind == .native {
@@ -153,7 +154,7 @@ public final class Trainer<Scalar: NetworkScalar> {
             position.partialLossSum = lossSum
             position.partialCorrect = correct
             position.partialSeconds = secondsBefore + monotonicSeconds() - started
-            bp_flush_subnormals_set(callerFlushes)
+            if flushes { bp_flush_subnormals_set(callerMode) }
             try afterStep(StepProgress(
                 epoch: epoch, batchesDone: batch, batchCount: batchCount, examplesDone: end,
                 runningLoss: lossSum / Double(end), seconds: position.partialSeconds,

@@ -11,12 +11,13 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     /// 2λW, as in the CS229 problem set.
     public var l2: Double
     /// Run each training step with subnormal values flushed to zero (results below 2⁻¹²⁶ in
-    /// Float become ±0, and so are such inputs), as JAX does on CPU and
-    /// `torch.set_flush_denormal(True)` does. Many CPUs handle subnormals in microcode: a
+    /// Float, 2⁻¹⁰²² in Double, become ±0, and such inputs are read as ±0), as JAX does on CPU
+    /// and `torch.set_flush_denormal(True)` does. Many CPUs handle subnormals in microcode: a
     /// sigmoid network whose saturated units give σ′(z) < 2⁻¹²⁶ can spend a tenth of its step
-    /// there. Off (IEEE 754 arithmetic) by default. Only the step's arithmetic is affected: the
-    /// mode is set for each step and the caller's mode is back before `afterStep` runs.
-    /// Results stay bitwise the same for any thread count and from run to run.
+    /// there. Only the step's arithmetic is affected: the mode is set for each step and the
+    /// caller's is back before `afterStep` runs. When false, the calling thread's mode is left
+    /// as it is (IEEE 754 unless the caller changed it). With the native backend, results stay
+    /// bitwise the same for any thread count and from run to run.
     public var flushesSubnormals: Bool
 
     public init(batchSize: Int = 32, shuffle: Bool = true, seed: UInt64 = 0, l2: Double = 0,
@@ -26,5 +27,15 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
         self.seed = seed
         self.l2 = l2
         self.flushesSubnormals = flushesSubnormals
+    }
+
+    /// Reads configurations encoded before `flushesSubnormals` existed (as false).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        batchSize = try container.decode(Int.self, forKey: .batchSize)
+        shuffle = try container.decode(Bool.self, forKey: .shuffle)
+        seed = try container.decode(UInt64.self, forKey: .seed)
+        l2 = try container.decode(Double.self, forKey: .l2)
+        flushesSubnormals = try container.decodeIfPresent(Bool.self, forKey: .flushesSubnormals) ?? false
     }
 }

@@ -151,19 +151,23 @@ typedef void (*bp_parallel_task)(void *context, long worker);
 /// Calls task(context, w) for w in 0..<workers, worker 0 on the calling thread and the others
 /// on persistent helper threads (created on first use, then reused: no allocation once warm),
 /// and returns when all have finished. If another thread's job holds the pool, the caller runs
-/// every worker itself. Helpers run the job in the caller's subnormal mode
-/// (bp_flush_subnormals_get), so a result never depends on which thread computed it.
+/// every worker itself. Helpers run the job with the caller's subnormal flush bits
+/// (bp_flush_subnormals_get), so a flushed or unflushed result never depends on which thread
+/// computed it.
 void bp_parallel_run(long workers, bp_parallel_task task, void *context);
 
 // MARK: - Subnormal numbers
 
 /// Whether this CPU's calling thread can flush subnormal values to zero (x86, arm64).
 int bp_flush_subnormals_supported(void);
-/// 1 when the calling thread flushes subnormal results and inputs to zero, else 0.
+/// The flush bits of a thread that flushes subnormal results and inputs (Float and Double) to
+/// ±0: x86 MXCSR FTZ | DAZ, arm64 FPCR.FZ; 0 where unsupported.
+int bp_flush_subnormals_all(void);
+/// The calling thread's flush bits (a subset of bp_flush_subnormals_all(); 0: IEEE 754).
 int bp_flush_subnormals_get(void);
-/// Sets the calling thread's mode: 1 flushes subnormal results and inputs to ±0 (x86: MXCSR
-/// FTZ and DAZ; arm64: FPCR.FZ), 0 keeps IEEE 754 subnormals. No effect where unsupported.
-void bp_flush_subnormals_set(int flush);
+/// Sets the calling thread's flush bits to `bits` (as bp_flush_subnormals_get returns them),
+/// leaving the rest of its floating-point state alone. No effect where unsupported.
+void bp_flush_subnormals_set(int bits);
 
 // MARK: - Vector math (level as in bp_cpu_simd_level; in-place allowed: x == y)
 
