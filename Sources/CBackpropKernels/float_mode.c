@@ -13,50 +13,32 @@
 #include <xmmintrin.h>
 // MXCSR bit 15: results that would be subnormal become ±0 (FTZ);
 // bit 6: subnormal inputs are read as ±0 (DAZ).
-#define BP_MXCSR_FLUSH (0x8000u | 0x0040u)
-#endif
-
-int bp_flush_subnormals_supported(void) {
-#if defined(__x86_64__) || defined(__i386__) || defined(__aarch64__)
-    return 1;
-#else
-    return 0;
-#endif
-}
-
-int bp_flush_subnormals_all(void) {
-#if defined(__x86_64__) || defined(__i386__)
-    return (int)BP_MXCSR_FLUSH;
+#define BP_FLUSH_BITS (0x8000UL | 0x0040UL)
+static unsigned long bp_float_control(void) { return _mm_getcsr(); }
+static void bp_set_float_control(unsigned long value) { _mm_setcsr((unsigned int)value); }
 #elif defined(__aarch64__)
-    return 1 << 24;
-#else
-    return 0;
-#endif
-}
-
-int bp_flush_subnormals_get(void) {
-#if defined(__x86_64__) || defined(__i386__)
-    return (int)(_mm_getcsr() & BP_MXCSR_FLUSH);
-#elif defined(__aarch64__)
+// FPCR bit 24 (FZ): subnormal results and inputs become ±0.
+#define BP_FLUSH_BITS (1UL << 24)
+static unsigned long bp_float_control(void) {
     unsigned long fpcr;
     __asm__ volatile("mrs %0, fpcr" : "=r"(fpcr));
-    return (int)(fpcr & (1UL << 24));
-#else
-    return 0;
-#endif
+    return fpcr;
 }
+static void bp_set_float_control(unsigned long value) { __asm__ volatile("msr fpcr, %0" : : "r"(value)); }
+#else
+#define BP_FLUSH_BITS 0UL
+static unsigned long bp_float_control(void) { return 0; }
+static void bp_set_float_control(unsigned long value) { (void)value; }
+#endif
+
+int bp_flush_subnormals_supported(void) { return BP_FLUSH_BITS != 0; }
+
+int bp_flush_subnormals_all(void) { return (int)BP_FLUSH_BITS; }
+
+int bp_flush_subnormals_get(void) { return (int)(bp_float_control() & BP_FLUSH_BITS); }
 
 void bp_flush_subnormals_set(int bits) {
-#if defined(__x86_64__) || defined(__i386__)
-    unsigned int csr = _mm_getcsr();
-    unsigned int wanted = (csr & ~BP_MXCSR_FLUSH) | ((unsigned int)bits & BP_MXCSR_FLUSH);
-    if (wanted != csr) _mm_setcsr(wanted);
-#elif defined(__aarch64__)
-    unsigned long fpcr;
-    __asm__ volatile("mrs %0, fpcr" : "=r"(fpcr));
-    unsigned long wanted = (fpcr & ~(1UL << 24)) | ((unsigned long)bits & (1UL << 24));
-    if (wanted != fpcr) __asm__ volatile("msr fpcr, %0" : : "r"(wanted));
-#else
-    (void)bits;
-#endif
+    unsigned long control = bp_float_control();
+    unsigned long wanted = (control & ~BP_FLUSH_BITS) | ((unsigned long)(unsigned int)bits & BP_FLUSH_BITS);
+    if (wanted != control) bp_set_float_control(wanted);
 }

@@ -101,7 +101,6 @@ static void bp_run_claimed(unsigned long generation, bp_parallel_task task, void
 
 static void *bp_pool_helper(void *argument) {
     unsigned long seen = (unsigned long)argument;
-    int helperFlush = bp_flush_subnormals_get();
     for (;;) {
         unsigned long generation = bp_spin_while_generation(seen);
         if (generation == seen) {
@@ -117,11 +116,8 @@ static void *bp_pool_helper(void *argument) {
         // Read after the generation (acquire): the job's description is complete. If a newer
         // job replaces it meanwhile, the claim's generation no longer matches and nothing runs
         // (and the mode set here is the next job's to set again).
-        int flush = atomic_load_explicit(&bp_pool_flush, memory_order_relaxed);
-        if (flush != helperFlush) {
-            bp_flush_subnormals_set(flush);
-            helperFlush = flush;
-        }
+        // (Setting the mode the helper already has changes nothing.)
+        bp_flush_subnormals_set(atomic_load_explicit(&bp_pool_flush, memory_order_relaxed));
         bp_run_claimed(generation,
                        atomic_load_explicit(&bp_pool_task, memory_order_relaxed),
                        atomic_load_explicit(&bp_pool_context, memory_order_relaxed),
