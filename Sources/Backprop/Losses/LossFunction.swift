@@ -85,36 +85,53 @@ public enum LossFunction: String, CaseIterable, Sendable, Codable {
     }
 
     /// The number of rows whose predicted class matches the target (classification only).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func correctCount<Scalar: NetworkScalar>(logits: Matrix<Scalar>, targets: Matrix<Scalar>) -> Int {
-        var correct = 0
-        for r in 0..<logits.rows where predictedClass(logits: logits, row: r) == targetClass(targets: targets, row: r) {
-            correct += 1
+        logits.storage.withUnsafeBufferPointer { z in
+            targets.storage.withUnsafeBufferPointer { y in
+                var correct = 0
+                for r in 0..<logits.rows
+                where predictedClass(z, row: r, columns: logits.columns) == targetClass(y, row: r, columns: targets.columns) {
+                    correct += 1
+                }
+                return correct
+            }
         }
-        return correct
     }
 
     /// The predicted class of row `row`: the arg-max logit (softmax) or logit > 0 (sigmoid,
     /// one output; with several outputs, the arg-max).
     public func predictedClass<Scalar: NetworkScalar>(logits: Matrix<Scalar>, row: Int) -> Int {
-        let base = row * logits.columns
-        if self == .binaryCrossEntropy && logits.columns == 1 {
-            return logits.storage[base] > 0 ? 1 : 0
-        }
-        var best = 0
-        for c in 1..<max(logits.columns, 1) where logits.storage[base + c] > logits.storage[base + best] {
-            best = c
-        }
-        return best
+        logits.storage.withUnsafeBufferPointer { predictedClass($0, row: row, columns: logits.columns) }
     }
 
     /// The target class of row `row`.
     public func targetClass<Scalar: NetworkScalar>(targets: Matrix<Scalar>, row: Int) -> Int {
-        let base = row * targets.columns
-        if targets.columns == 1 {
-            return self == .binaryCrossEntropy ? (targets.storage[base] >= 0.5 ? 1 : 0) : Int(targets.storage[base])
+        targets.storage.withUnsafeBufferPointer { targetClass($0, row: row, columns: targets.columns) }
+    }
+
+    /// `predictedClass(logits:row:)` on the row-major values of a matrix with `columns` columns.
+    @inline(__always)
+    func predictedClass<Scalar: NetworkScalar>(_ logits: UnsafeBufferPointer<Scalar>, row: Int, columns: Int) -> Int {
+        let base = row * columns
+        if self == .binaryCrossEntropy && columns == 1 {
+            return logits[base] > 0 ? 1 : 0
         }
         var best = 0
-        for c in 1..<targets.columns where targets.storage[base + c] > targets.storage[base + best] { best = c }
+        for c in 1..<max(columns, 1) where logits[base + c] > logits[base + best] { best = c }
+        return best
+    }
+
+    /// `targetClass(targets:row:)` on the row-major values of a matrix with `columns` columns.
+    @inline(__always)
+    func targetClass<Scalar: NetworkScalar>(_ targets: UnsafeBufferPointer<Scalar>, row: Int, columns: Int) -> Int {
+        let base = row * columns
+        if columns == 1 {
+            return self == .binaryCrossEntropy ? (targets[base] >= 0.5 ? 1 : 0) : Int(targets[base])
+        }
+        var best = 0
+        for c in 1..<columns where targets[base + c] > targets[base + best] { best = c }
         return best
     }
 }

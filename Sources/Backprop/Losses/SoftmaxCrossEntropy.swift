@@ -1,3 +1,5 @@
+import CBackpropKernels
+
 /// Softmax followed by cross-entropy, fused and computed from logits.
 ///
 /// **Shapes**: logits Z are n x k; targets are n x 1 class indices, or n x k class
@@ -24,13 +26,25 @@ public enum SoftmaxCrossEntropy {
         logits.storage.withUnsafeBufferPointer { z in
             targets.storage.withUnsafeBufferPointer { y in
                 gradient.storage.withUnsafeMutableBufferPointer { delta in
+                    // Float: every e^(zⱼ − m) in one vectorized pass (`VectorMath.exp`, relative
+                    // error ≤ 2·10⁻⁷) instead of a libm call per value: modern's 128 x 10 logits took
+                    // 7 µs per step with libm and take 4.
+                    let vectorExp = Scalar.self == Float.self && n * k > 0
+                    if vectorExp {
+                        for r in 0..<n {
+                            let row = r * k
+                            let maximum = Self.rowMaximum(z, row: row, count: k)
+                            for j in 0..<k { delta[row + j] = z[row + j] - maximum }
+                        }
+                        let values = delta.baseAddress!.floats
+                        bp_vexp(values, values, n * k, Backend.kernelLevel)
+                    }
                     for r in 0..<n {
                         let row = r * k
-                        var maximum = z[row]
-                        for j in 1..<k where z[row + j] > maximum { maximum = z[row + j] }
+                        let maximum = Self.rowMaximum(z, row: row, count: k)
                         var sum: Scalar = 0
                         for j in 0..<k {
-                            let e = Scalar.exp(z[row + j] - maximum)
+                            let e = vectorExp ? delta[row + j] : Scalar.exp(z[row + j] - maximum)
                             delta[row + j] = e
                             sum += e
                         }
@@ -57,6 +71,14 @@ public enum SoftmaxCrossEntropy {
             }
         }
         return n == 0 ? 0 : total / Double(n)
+    }
+
+    /// maxⱼ z[row + j] for j in 0..<count (count ≥ 1).
+    @inline(__always)
+    static func rowMaximum<Scalar: NetworkScalar>(_ z: UnsafeBufferPointer<Scalar>, row: Int, count: Int) -> Scalar {
+        var maximum = z[row]
+        for j in 1..<count where z[row + j] > maximum { maximum = z[row + j] }
+        return maximum
     }
 
     /// ŷ = softmax(Z) row by row (max-subtracted, so it never overflows).

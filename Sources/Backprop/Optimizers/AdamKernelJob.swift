@@ -13,8 +13,11 @@ struct AdamKernelJob: ParallelJob {
     var constants: bp_adam_constants
     var level: Int32
 
-    /// Tensors below this many parameters are updated on the calling thread only.
-    static let parallelThreshold = 65_536
+    /// Tensors below this many parameters are updated on the calling thread only. The update
+    /// is bound by the divider (a square root and a division per parameter, ~8 cycles per 16
+    /// on Zen 5), not by memory, so even a 256 x 128 tensor gains from a second thread
+    /// (modern: 0.185 → 0.182 s/epoch with the threshold lowered from 65 536).
+    static let parallelThreshold = 16_384
 
     func run(worker: Int) {
         let share = parameterShare(worker: worker, workers: workers, count: count)
