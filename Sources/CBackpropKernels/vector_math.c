@@ -93,11 +93,71 @@ typedef int bp_i4 __attribute__((vector_size(16)));
         }                                                                              \
     }
 
+// One row block of bp_bias_activation: the tail of each row (columns % LANES values) goes
+// through zero-padded lanes, like bp_map's tail.
+#define DEFINE_BIAS_ACTIVATION(S, ATTR, VT, VI, LANES)                                 \
+    static inline ATTR VT bp_activate_##S(VT v, int activation) {                      \
+        switch (activation) {                                                          \
+        case BP_ACTIVATION_SIGMOID: return bp_sigmoid_##S(v);                          \
+        case BP_ACTIVATION_TANH: return bp_tanh_##S(v);                                \
+        case BP_ACTIVATION_RELU:                                                       \
+            return bp_select_##S((VI)(v > 0.0f) | (VI)(v != v), v, (VT){0});           \
+        default: return v;                                                             \
+        }                                                                              \
+    }                                                                                  \
+    ATTR static void bp_bias_activation_##S(float *z, long rows, long columns, long ldz, \
+                                            const float *bias, float *a, long lda,     \
+                                            int activation) {                          \
+        for (long r = 0; r < rows; r++) {                                              \
+            float *zr = z + r * ldz;                                                   \
+            float *ar = a ? a + r * lda : 0;                                           \
+            long c = 0;                                                                \
+            for (; c + LANES <= columns; c += LANES) {                                 \
+                VT v = VLOAD(VT, zr + c);                                              \
+                if (bias) { v = v + VLOAD(VT, bias + c); VSTORE(VT, zr + c, v); }      \
+                if (ar) VSTORE(VT, ar + c, bp_activate_##S(v, activation));            \
+            }                                                                          \
+            if (c < columns) {                                                         \
+                size_t rest = (size_t)(columns - c) * sizeof(float);                   \
+                float zb[LANES], bb[LANES];                                            \
+                memset(zb, 0, sizeof zb); memset(bb, 0, sizeof bb);                    \
+                memcpy(zb, zr + c, rest);                                              \
+                VT v = VLOAD(VT, zb);                                                  \
+                if (bias) {                                                            \
+                    memcpy(bb, bias + c, rest);                                        \
+                    v = v + VLOAD(VT, bb);                                             \
+                    VSTORE(VT, zb, v);                                                 \
+                    memcpy(zr + c, zb, rest);                                          \
+                }                                                                      \
+                if (ar) {                                                              \
+                    VSTORE(VT, zb, bp_activate_##S(v, activation));                    \
+                    memcpy(ar + c, zb, rest);                                          \
+                }                                                                      \
+            }                                                                          \
+        }                                                                              \
+    }
+
 #ifdef BP_X86
 DEFINE_VECTOR_MATH(avx512, __attribute__((target("avx512f"))), bp_f16, bp_i16, 16)
 DEFINE_VECTOR_MATH(avx2, __attribute__((target("avx2,fma"))), bp_f8, bp_i8, 8)
 #endif
 DEFINE_VECTOR_MATH(portable, , bp_f4, bp_i4, 4)
+#ifdef BP_X86
+DEFINE_BIAS_ACTIVATION(avx512, __attribute__((target("avx512f"))), bp_f16, bp_i16, 16)
+DEFINE_BIAS_ACTIVATION(avx2, __attribute__((target("avx2,fma"))), bp_f8, bp_i8, 8)
+#endif
+DEFINE_BIAS_ACTIVATION(portable, , bp_f4, bp_i4, 4)
+
+void bp_bias_activation(float *z, long rows, long columns, long ldz, const float *bias,
+                        float *a, long lda, int activation, int level) {
+    if (rows <= 0 || columns <= 0 || (!bias && !a)) return;
+#ifdef BP_X86
+    if (level >= 2) { bp_bias_activation_avx512(z, rows, columns, ldz, bias, a, lda, activation); return; }
+    if (level == 1) { bp_bias_activation_avx2(z, rows, columns, ldz, bias, a, lda, activation); return; }
+#endif
+    (void)level;
+    bp_bias_activation_portable(z, rows, columns, ldz, bias, a, lda, activation);
+}
 
 static void bp_map(const float *x, float *y, long count, int level, int function) {
     if (count <= 0) return;

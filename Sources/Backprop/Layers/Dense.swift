@@ -59,6 +59,51 @@ public struct Dense<Scalar: NetworkScalar>: Layer {
         if let bias { output.addRowVector(bias.value) }
     }
 
+    /// Z = X·Wᵀ + b and A = g(Z), g being the activation layer that follows this one, as one
+    /// product: for `Float` the bias and g are applied to each block of Z as the product
+    /// finishes it, while it is in cache (`ProductEpilogue`), instead of two more passes over
+    /// Z. Z and A are bitwise those of `forward(_:into:)` followed by g's layer; other scalars
+    /// take those two passes.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func forward(
+        _ input: Matrix<Scalar>, into output: inout Matrix<Scalar>,
+        activation: Activation, activated: inout Matrix<Scalar>
+    ) {
+        guard Scalar.self == Float.self, input.rows > 0 else {
+            forward(input, into: &output)
+            switch activation {
+            case .sigmoid: Sigmoid<Scalar>().forward(output, into: &activated)
+            case .tanh: Tanh<Scalar>().forward(output, into: &activated)
+            case .relu: ReLU<Scalar>().forward(output, into: &activated)
+            case .identity: Identity<Scalar>().forward(output, into: &activated)
+            }
+            return
+        }
+        let (rows, inputs, outputs) = (input.rows, inputSize, outputSize)
+        precondition(input.columns == inputs, "\(kind): expected \(inputs) input columns, got \(input.columns)")
+        precondition(output.shape == [rows, outputs] && activated.shape == [rows, outputs], "\(kind): output shape")
+        input.storage.withUnsafeBufferPointer { x in
+            weight.value.storage.withUnsafeBufferPointer { w in
+                output.storage.withUnsafeMutableBufferPointer { z in
+                    activated.storage.withUnsafeMutableBufferPointer { a in
+                        func product(bias: UnsafePointer<Scalar>?) {
+                            Backend.current.sgemm(
+                                transposeA: false, transposeB: true, m: rows, n: outputs, k: inputs,
+                                alpha: 1, a: x.baseAddress!.floats, lda: inputs, b: w.baseAddress!.floats, ldb: inputs,
+                                beta: 0, c: z.baseAddress!.floats, ldc: outputs,
+                                epilogue: ProductEpilogue(
+                                    bias: bias?.floats, activation: activation, activated: a.baseAddress!.floats,
+                                    activatedStride: outputs))
+                        }
+                        guard let bias else { return product(bias: nil) }
+                        bias.value.storage.withUnsafeBufferPointer { product(bias: $0.baseAddress) }
+                    }
+                }
+            }
+        }
+    }
+
     // MARK: Backward: BP3 ∂J/∂b = 1ᵀ·δ, BP4 ∂J/∂W = δᵀ·A⁽ˡ⁻¹⁾, BP2 ∂J/∂A⁽ˡ⁻¹⁾ = δ·W
 
     @_specialize(where Scalar == Float)

@@ -102,26 +102,34 @@ public struct Backend: Sendable, CustomStringConvertible {
     /// Row-major C ← α·op(A)·op(B) + β·C in single precision.
     ///
     /// op(A) is m x k, op(B) is k x n, C is m x n; `lda`, `ldb`, `ldc` are the row strides of
-    /// A, B and C as stored. With β = 0, C is not read.
+    /// A, B and C as stored. With β = 0, C is not read. Then the `epilogue`, if any (the bias
+    /// and activation of a dense layer's forward pass): the native backend applies it to
+    /// blocks of C as they are finished, the others after the product, with the same bits.
     func sgemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
+        epilogue: ProductEpilogue? = nil
     ) {
-        switch kind {
-        case .native:
-            NativeGEMM.sgemm(
+        if kind == .native {
+            return NativeGEMM.sgemm(
                 level: simdLevel, threads: threads,
                 transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+                alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
+                epilogue: epilogue)
+        }
+        if m <= 0 || n <= 0 { return }
+        defer { epilogue?.applyAfterProduct(to: c, ldc: ldc, m: m, n: n, level: Int32(simdLevel.rawValue)) }
+        if k <= 0 && kind != .reference {
+            NativeGEMM.scale(c: c, ldc: ldc, m: m, n: n, beta: beta)
+            return
+        }
+        switch kind {
+        case .native:
+            break
         case .openBLAS:
             #if OpenBLAS
-            if m <= 0 || n <= 0 { return }
-            if k <= 0 {
-                NativeGEMM.scale(c: c, ldc: ldc, m: m, n: n, beta: beta)
-                return
-            }
             if Backend.openBLASThreads != threads {
                 openblas_set_num_threads(Int32(min(threads, availableCores)))
                 Backend.openBLASThreads = threads
@@ -134,11 +142,6 @@ public struct Backend: Sendable, CustomStringConvertible {
             #endif
         case .accelerate:
             #if canImport(Accelerate)
-            if m <= 0 || n <= 0 { return }
-            if k <= 0 {
-                NativeGEMM.scale(c: c, ldc: ldc, m: m, n: n, beta: beta)
-                return
-            }
             cblas_sgemm(
                 CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
                 transposeB ? CblasTrans : CblasNoTrans,

@@ -90,17 +90,22 @@ enum NativeGEMM {
 
     static let blockingByLevel: [Blocking] = SIMDLevel.allCases.map { Blocking(level: $0) }
 
-    /// C ← α·op(A)·op(B) + β·C; see `NetworkScalar.gemm` for the argument conventions.
+    /// C ← α·op(A)·op(B) + β·C, then the `epilogue` if any; see `NetworkScalar.gemm` for the
+    /// argument conventions. The packed path applies the epilogue to each block of rows as its
+    /// last k slice finishes; the other paths after the product.
     static func sgemm(
         level: SIMDLevel, threads: Int,
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
+        epilogue: ProductEpilogue? = nil
     ) {
         if m <= 0 || n <= 0 { return }
+        let epilogueLevel = Int32(level.rawValue)
         if k <= 0 || alpha == 0 {
             scale(c: c, ldc: ldc, m: m, n: n, beta: beta)
+            epilogue?.applyAfterProduct(to: c, ldc: ldc, m: m, n: n, level: epilogueLevel)
             return
         }
         let blocking = blockingByLevel[level.rawValue]
@@ -148,6 +153,7 @@ enum NativeGEMM {
                 b: a, bRowStride: aColumnStride, bColumnStride: aRowStride,
                 beta: beta, c: c, cRowStride: 1, cColumnStride: ldc)
         case .packed:
+            // The epilogue goes with the blocks (below); every other path applies it after.
             // Each worker packs all of the operand it does not split: split the dimension
             // whose operand is larger, so the duplicated packing is the smaller one (∂W =
             // δᵀ·X with m = 300, n = 784 splits columns). Either way every C element is
@@ -164,8 +170,10 @@ enum NativeGEMM {
                     blocking: blocking, splitColumns: splitColumns, chunk: perWorker, m: m, n: n, k: k, alpha: alpha,
                     a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
                     b: b, bRowStride: bRowStride, bColumnStride: bColumnStride,
-                    beta: beta, c: c, ldc: ldc))
+                    beta: beta, c: c, ldc: ldc, epilogue: epilogue))
+            return
         }
+        epilogue?.applyAfterProduct(to: c, ldc: ldc, m: m, n: n, level: epilogueLevel)
     }
 
     /// Rows (or, with `splitColumns`, columns) [worker·chunk, (worker+1)·chunk) of the
@@ -182,6 +190,7 @@ enum NativeGEMM {
         var beta: Float
         var c: UnsafeMutablePointer<Float>
         var ldc: Int
+        var epilogue: ProductEpilogue?
 
         func run(worker: Int) {
             let start = worker * chunk
@@ -192,7 +201,7 @@ enum NativeGEMM {
                     blocking: blocking, rows: 0..<m, n: end - start, k: k, alpha: alpha,
                     a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
                     b: b + start * bColumnStride, bRowStride: bRowStride, bColumnStride: bColumnStride,
-                    beta: beta, c: c + start, ldc: ldc)
+                    beta: beta, c: c + start, ldc: ldc, epilogue: epilogue?.shifted(byColumns: start))
                 return
             }
             let end = min(m, start + chunk)
@@ -201,7 +210,7 @@ enum NativeGEMM {
                 blocking: blocking, rows: start..<end, n: n, k: k, alpha: alpha,
                 a: a, aRowStride: aRowStride, aColumnStride: aColumnStride,
                 b: b, bRowStride: bRowStride, bColumnStride: bColumnStride,
-                beta: beta, c: c, ldc: ldc)
+                beta: beta, c: c, ldc: ldc, epilogue: epilogue)
         }
 
         static let task: bp_parallel_task = { context, worker in
@@ -419,11 +428,15 @@ enum NativeGEMM {
     ///
     /// k is cut into equal slices of at most KC (784 = 3 x 262, not 3 x 256 + 16), so no
     /// slice is too thin to pay for its pass over C. The slicing depends on k only.
+    ///
+    /// The `epilogue` runs on each MR-row micro-panel of C (mr rows x nc columns, in L1) right
+    /// after the last k slice has finished it.
     static func packedProduct(
         blocking: Blocking, rows: Range<Int>, n: Int, k: Int, alpha: Float,
         a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
         b: UnsafePointer<Float>, bRowStride: Int, bColumnStride: Int,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
+        epilogue: ProductEpilogue? = nil
     ) {
         let mr = blocking.mr
         let nr = blocking.nr
@@ -434,11 +447,13 @@ enum NativeGEMM {
         guard let packedA = bp_thread_buffer(0, mcMax * kcMax),
             let packedB = bp_thread_buffer(1, ncMax * kcMax)
         else {
-            return referenceFallback(
+            referenceFallback(
                 m: rows.count, n: n, k: k, alpha: alpha, a: a + rows.lowerBound * aRowStride,
                 aRowStride: aRowStride, aColumnStride: aColumnStride, b: b,
                 bRowStride: bRowStride, bColumnStride: bColumnStride, beta: beta,
                 c: c + rows.lowerBound * ldc, cRowStride: ldc, cColumnStride: 1)
+            epilogue?.apply(to: c, ldc: ldc, rows: rows, columns: n, level: Int32(blocking.level.rawValue))
+            return
         }
         let tile = blocking.tile
         let halfTile = blocking.halfTile
@@ -456,6 +471,7 @@ enum NativeGEMM {
                     across: nc, depth: kc, panelWidth: nr, allowHalfPanel: true, into: packedB,
                     level: blocking.level)
                 let blockBeta: Float = pc == 0 ? beta : 1
+                let blockEpilogue = pc + kc == k ? epilogue?.shifted(byColumns: jc) : nil
                 var ic = rows.lowerBound
                 while ic < rows.upperBound {
                     let mc = min(blocking.mc, rows.upperBound - ic)
@@ -482,6 +498,9 @@ enum NativeGEMM {
                             }
                             jr += nr
                         }
+                        blockEpilogue?.apply(
+                            to: c + jc, ldc: ldc, rows: (ic + ir)..<(ic + ir + tileRows), columns: nc,
+                            level: Int32(blocking.level.rawValue))
                         ir += mr
                     }
                     ic += mc

@@ -21,6 +21,10 @@ public final class Network<Scalar: NetworkScalar> {
     /// The fused step for `Float` networks with narrow layers, `nil` when the network does not
     /// qualify (see `SmallNetworkPath`); setting it to `nil` forces the general path.
     var smallPath: SmallNetworkPath<Scalar>?
+    /// Per layer index: a dense layer and the activation of the layer after it when the two
+    /// run forward as one product (`Dense.forward(_:into:activation:activated:)`: `Float`
+    /// networks, every dense layer followed by an activation layer); nil elsewhere.
+    let fusedForward: [(dense: Dense<Scalar>, activation: Activation)?]
 
     /// Assembles layers after checking that each one accepts the previous one's output.
     public init(inputSize: Int, layers: [any Layer<Scalar>], loss: LossFunction) throws(ShapeError) {
@@ -43,6 +47,13 @@ public final class Network<Scalar: NetworkScalar> {
         self.parameters = parameters
         self.widths = widths
         self.smallPath = SmallNetworkPath(inputSize: inputSize, layers: layers, loss: loss)
+        self.fusedForward = layers.indices.map { index in
+            guard Scalar.self == Float.self, index + 1 < layers.count,
+                let dense = layers[index] as? Dense<Scalar>,
+                case .activation(let function) = layers[index + 1].kind
+            else { return nil }
+            return (dense, function)
+        }
     }
 
     /// A multilayer perceptron: `sizes` lists the widths including input and output
@@ -207,15 +218,23 @@ public final class Network<Scalar: NetworkScalar> {
         return forwardLayers(in: workspace)
     }
 
-    /// `forward(in:)` on the general path, layer by layer: for callers that have already
-    /// offered the batch to `smallPath`.
+    /// `forward(in:)` on the general path, layer by layer (a dense layer and its activation
+    /// as one product where `fusedForward` says so): for callers that have already offered
+    /// the batch to `smallPath`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     private func forwardLayers(in workspace: Workspace<Scalar>) -> Double {
         workspace.outputs.withUnsafeMutableBufferPointer { outputs in
-            for index in layers.indices {
+            var index = 0
+            while index < layers.count {
                 let input = index == 0 ? workspace.input : outputs[index - 1]
-                layers[index].forward(input, into: &outputs[index])
+                if let (dense, activation) = fusedForward[index] {
+                    dense.forward(input, into: &outputs[index], activation: activation, activated: &outputs[index + 1])
+                    index += 2
+                } else {
+                    layers[index].forward(input, into: &outputs[index])
+                    index += 1
+                }
             }
         }
         let last = layers.count - 1

@@ -175,6 +175,21 @@ void bp_vexp(const float *x, float *y, long count, int level);
 void bp_vsigmoid(const float *x, float *y, long count, int level);
 void bp_vtanh(const float *x, float *y, long count, int level);
 
+// What bp_bias_activation computes into a.
+enum {
+    BP_ACTIVATION_IDENTITY = 0,   // a = z
+    BP_ACTIVATION_SIGMOID = 1,    // a = σ(z), as bp_vsigmoid
+    BP_ACTIVATION_TANH = 2,       // a = tanh(z), as bp_vtanh
+    BP_ACTIVATION_RELU = 3        // a = z if z > 0 or z is NaN, else 0, as bp_relu_forward
+};
+/// For a rows x columns block of z (row stride ldz): z[r][c] += bias[c] when bias is not
+/// NULL, then, when a is not NULL, a[r][c] = g(z[r][c]) (row stride lda) for the activation g
+/// numbered `activation`. Every value is rounded as bp_add_row_vector and the activation's own
+/// kernel round it, so applying this to blocks of a product's result as they are finished
+/// gives the same bits as the separate passes over the whole result.
+void bp_bias_activation(float *z, long rows, long columns, long ldz, const float *bias,
+                        float *a, long lda, int activation, int level);
+
 // MARK: - Training step for networks with small layers
 
 #include "small_network.h"
