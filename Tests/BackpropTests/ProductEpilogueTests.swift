@@ -3,17 +3,18 @@ import Testing
 @testable import Backprop
 
 /// A dense layer's forward pass as one product with its bias and activation
-/// (`ProductEpilogue`) gives Z and A bit for bit equal to the separate passes: on every kernel
-/// level this CPU runs, on one and two threads, on every path a forward product can take, and
-/// on the reference backend (which applies the epilogue after the product).
+/// (`ProductEpilogue`) gives Z and A bit for bit equal to the separate passes (the product,
+/// the bias, then the activation layer): with the products' kernels at every level this CPU
+/// runs, on one and two threads, on every path a forward product can take, and on the
+/// reference backend (which applies the epilogue after the product).
 @Suite struct ProductEpilogueTests {
     /// m x k inputs times (n x k weights)ᵀ. Packed: three k slices (k > KC), two MC row blocks
     /// (m > 144), a half-wide last column panel (70 = 2·32 + 6); packed with columns split
-    /// between two threads (n > m, 4.6 MFLOP); small-batch dot products (m ≤ 16); few columns (n ≤ 16);
-    /// tiny; and 300 x 300 with k = 8, whose epilogue after the reference product is split
+    /// between two threads (n > m, 4.6 MFLOP); small-batch dot products (m ≤ 16, not tiny);
+    /// few columns (n ≤ 16); tiny; and 300 x 300 with k = 8, whose epilogue after the reference product is split
     /// between two threads by rows (the elementwise passes' size threshold).
     static let shapes: [(m: Int, n: Int, k: Int)] = [
-        (150, 70, 800), (64, 300, 120), (5, 40, 30), (33, 10, 50), (3, 2, 4), (300, 300, 8),
+        (150, 70, 800), (64, 300, 120), (8, 64, 100), (33, 10, 50), (3, 2, 4), (300, 300, 8),
     ]
 
     static func values(_ count: Int, seed: UInt64) -> [Float] {
@@ -21,16 +22,11 @@ import Testing
         return (0..<count).map { _ in 3 * numbers.next() }
     }
 
-    /// g applied by the activation's own kernel, as the separate activation layer does.
-    static func activate(_ activation: Activation, _ z: [Float], level: Int32) -> [Float] {
-        var a = [Float](repeating: 0, count: z.count)
-        switch activation {
-        case .identity: a = z
-        case .sigmoid: bp_vsigmoid(z, &a, z.count, level)
-        case .tanh: bp_vtanh(z, &a, z.count, level)
-        case .relu: bp_relu_forward(z, &a, z.count, level)
-        }
-        return a
+    /// g applied by the activation layer itself.
+    static func activate(_ activation: Activation, _ z: [Float], rows: Int) -> [Float] {
+        var a = Matrix<Float>(rows: rows, columns: z.count / rows)
+        activation.makeLayer(Float.self).forward(Matrix(rows: rows, columns: z.count / rows, elements: z), into: &a)
+        return a.storage
     }
 
     static func sameBits(_ x: [Float], _ y: [Float]) -> Bool {
@@ -74,7 +70,7 @@ import Testing
                 if withBias { bp_add_row_vector(&separate, m, n, bias, level) }
                 let what = "\(backend) \(activation) bias=\(withBias) m=\(m) n=\(n) k=\(k)"
                 #expect(Self.sameBits(z, separate), "Z: \(what)")
-                #expect(Self.sameBits(a, Self.activate(activation, separate, level: level)), "A: \(what)")
+                #expect(Self.sameBits(a, Self.activate(activation, separate, rows: m)), "A: \(what)")
                 #expect(a.contains { $0.isNaN }, "the NaN row reaches A: \(what)")
             }
         }
@@ -99,6 +95,24 @@ import Testing
         bp_add_row_vector(&separate, m, n, bias, Int32(backend.simdLevel.rawValue))
         #expect(Self.sameBits(z, separate))
         #expect(z.contains { $0 < 0 }, "no ReLU was applied to Z")
+    }
+
+    /// A layer that only reports itself as an activation keeps its own forward pass: the
+    /// training step's outputs equal `logits`, which runs every layer's own forward.
+    @Test func onlyThePackagesActivationLayersAreFused() throws {
+        let network = try Network<Float>(
+            inputSize: 30,
+            layers: [Dense(inputSize: 30, outputSize: 20), SmallNetworkPathTests.Doubling(), Dense(inputSize: 20, outputSize: 3)],
+            loss: .meanSquaredError)
+        network.smallPath = nil
+        #expect(network.fusedForward.allSatisfy { $0 == nil })
+        let workspace = Workspace(network: network, batchSize: 17)
+        let inputs = Matrix<Float>(rows: 17, columns: 30, elements: Self.values(17 * 30, seed: 4))
+        let dataset = Dataset(inputs: inputs, targets: Matrix(rows: 17, columns: 3))
+        workspace.loadRows(0..<17, of: dataset)
+        network.forward(in: workspace)
+        #expect(workspace.outputs[2].storage == (try network.logits(inputs)).storage)
+        #expect(workspace.outputs[1].storage == workspace.outputs[0].storage.map { 2 * $0 })
     }
 
     /// `Dense.forward(_:into:activation:activated:)` equals the dense layer's forward followed

@@ -88,6 +88,7 @@ public enum LossFunction: String, CaseIterable, Sendable, Codable {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func correctCount<Scalar: NetworkScalar>(logits: Matrix<Scalar>, targets: Matrix<Scalar>) -> Int {
+        precondition(targets.rows == logits.rows, "correctCount: \(targets.rows) targets for \(logits.rows) rows")
         // Decided once: comparing this String-backed enum per row cost cs229 30 µs per step.
         let binary = self == .binaryCrossEntropy
         return logits.storage.withUnsafeBufferPointer { z in
@@ -124,13 +125,14 @@ public enum LossFunction: String, CaseIterable, Sendable, Codable {
     static func predictedClass<Scalar: NetworkScalar>(
         _ logits: UnsafeBufferPointer<Scalar>, row: Int, columns: Int, binary: Bool
     ) -> Int {
+        guard columns > 0 else { return 0 }
         let base = row * columns
         if binary && columns == 1 { return logits[base] > 0 ? 1 : 0 }
         // The first largest value (NaN never wins), written without branches: the compare
         // outcomes of real logits are too irregular to predict.
         var best = 0
         var largest = logits[base]
-        for c in 1..<max(columns, 1) {
+        for c in 1..<columns {
             let value = logits[base + c]
             let larger = value > largest
             best = larger ? c : best

@@ -1,5 +1,3 @@
-import CBackpropKernels
-
 /// Softmax followed by cross-entropy, fused and computed from logits.
 ///
 /// **Shapes**: logits Z are n x k; targets are n x 1 class indices, or n x k class
@@ -37,7 +35,7 @@ public enum SoftmaxCrossEntropy {
                             for j in 0..<k { delta[row + j] = z[row + j] - maximum }
                         }
                         let values = delta.baseAddress!.floats
-                        bp_vexp(values, values, n * k, Backend.kernelLevel)
+                        VectorMath.exp(values, values, count: n * k)
                     }
                     for r in 0..<n {
                         let row = r * k

@@ -120,14 +120,14 @@ public struct Backend: Sendable, CustomStringConvertible {
                 epilogue: epilogue)
         }
         if m <= 0 || n <= 0 { return }
-        defer { epilogue?.applyAfterProduct(to: c, ldc: ldc, m: m, n: n, level: Int32(simdLevel.rawValue)) }
+        defer { epilogue?.applyAfterProduct(to: c, ldc: ldc, m: m, n: n) }
         if k <= 0 && kind != .reference {
             NativeGEMM.scale(c: c, ldc: ldc, m: m, n: n, beta: beta)
             return
         }
         switch kind {
         case .native:
-            break
+            break   // returned above
         case .openBLAS:
             #if OpenBLAS
             if Backend.openBLASThreads != threads {

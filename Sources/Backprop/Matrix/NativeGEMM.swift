@@ -102,10 +102,9 @@ enum NativeGEMM {
         epilogue: ProductEpilogue? = nil
     ) {
         if m <= 0 || n <= 0 { return }
-        let epilogueLevel = Int32(level.rawValue)
         if k <= 0 || alpha == 0 {
             scale(c: c, ldc: ldc, m: m, n: n, beta: beta)
-            epilogue?.applyAfterProduct(to: c, ldc: ldc, m: m, n: n, level: epilogueLevel)
+            epilogue?.applyAfterProduct(to: c, ldc: ldc, m: m, n: n)
             return
         }
         let blocking = blockingByLevel[level.rawValue]
@@ -173,7 +172,7 @@ enum NativeGEMM {
                     beta: beta, c: c, ldc: ldc, epilogue: epilogue))
             return
         }
-        epilogue?.applyAfterProduct(to: c, ldc: ldc, m: m, n: n, level: epilogueLevel)
+        epilogue?.applyAfterProduct(to: c, ldc: ldc, m: m, n: n)
     }
 
     /// Rows (or, with `splitColumns`, columns) [worker·chunk, (worker+1)·chunk) of the
@@ -429,8 +428,8 @@ enum NativeGEMM {
     /// k is cut into equal slices of at most KC (784 = 3 x 262, not 3 x 256 + 16), so no
     /// slice is too thin to pay for its pass over C. The slicing depends on k only.
     ///
-    /// The `epilogue` runs on each MR-row micro-panel of C (mr rows x nc columns, in L1) right
-    /// after the last k slice has finished it.
+    /// The `epilogue` runs on each MR-row micro-panel of C (mr rows x nc columns, just written
+    /// by the tile kernels) right after the last k slice has finished it.
     static func packedProduct(
         blocking: Blocking, rows: Range<Int>, n: Int, k: Int, alpha: Float,
         a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
@@ -452,7 +451,7 @@ enum NativeGEMM {
                 aRowStride: aRowStride, aColumnStride: aColumnStride, b: b,
                 bRowStride: bRowStride, bColumnStride: bColumnStride, beta: beta,
                 c: c + rows.lowerBound * ldc, cRowStride: ldc, cColumnStride: 1)
-            epilogue?.apply(to: c, ldc: ldc, rows: rows, columns: n, level: Int32(blocking.level.rawValue))
+            epilogue?.apply(to: c, ldc: ldc, rows: rows, columns: n)
             return
         }
         let tile = blocking.tile
@@ -499,8 +498,7 @@ enum NativeGEMM {
                             jr += nr
                         }
                         blockEpilogue?.apply(
-                            to: c + jc, ldc: ldc, rows: (ic + ir)..<(ic + ir + tileRows), columns: nc,
-                            level: Int32(blocking.level.rawValue))
+                            to: c + jc, ldc: ldc, rows: (ic + ir)..<(ic + ir + tileRows), columns: nc)
                         ir += mr
                     }
                     ic += mc

@@ -11,9 +11,11 @@ import CBackpropKernels
 /// that computed it; the other backends apply it after the product.
 ///
 /// **Same bits.** `bp_bias_activation` rounds every value as the separate passes do (z + b as
-/// `bp_add_row_vector`, then the activation's own vector function, lane by lane), and each
-/// value of C is final when its block is handed over, so Z and A are bitwise those of the
-/// unfused forward pass on any backend, thread count and block split.
+/// `bp_add_row_vector`, then the activation's own vector function, lane by lane, at the
+/// instruction-set level of `VectorMath` like the activation layers, whatever level the
+/// product's kernels run at), and each value of C is final when its block is handed over, so
+/// Z and A are bitwise those of the unfused forward pass on any backend, thread count and
+/// block split.
 struct ProductEpilogue {
     /// b (one value per column of C), or nil for none.
     var bias: UnsafePointer<Float>?
@@ -48,20 +50,20 @@ struct ProductEpilogue {
 
     /// Applies the epilogue to rows `rows` and columns `0..<columns` of C (row stride `ldc`,
     /// `c` pointing at C's first element).
-    func apply(to c: UnsafeMutablePointer<Float>, ldc: Int, rows: Range<Int>, columns: Int, level: Int32) {
+    func apply(to c: UnsafeMutablePointer<Float>, ldc: Int, rows: Range<Int>, columns: Int) {
         guard !rows.isEmpty else { return }
         bp_bias_activation(
             c + rows.lowerBound * ldc, rows.count, columns, ldc, bias,
             activated.map { $0 + rows.lowerBound * activatedStride }, activatedStride,
-            activation, level)
+            activation, VectorMath.level)
     }
 
     /// Applies the epilogue to all of C (m x n), on two threads when it is large (the same
     /// split as `ElementwiseJob`), after a product that did not apply it as it went.
-    func applyAfterProduct(to c: UnsafeMutablePointer<Float>, ldc: Int, m: Int, n: Int, level: Int32) {
+    func applyAfterProduct(to c: UnsafeMutablePointer<Float>, ldc: Int, m: Int, n: Int) {
         let workers = splitWorkers(m >= 2 && m * n >= ElementwiseJob.parallelThreshold)
         parallelFor(workers: workers, EpilogueJob(
-            epilogue: self, c: c, ldc: ldc, chunk: (m + workers - 1) / workers, m: m, n: n, level: level))
+            epilogue: self, c: c, ldc: ldc, chunk: (m + workers - 1) / workers, m: m, n: n))
     }
 }
 
@@ -70,11 +72,10 @@ struct EpilogueJob: ParallelJob {
     var epilogue: ProductEpilogue
     var c: UnsafeMutablePointer<Float>
     var ldc, chunk, m, n: Int
-    var level: Int32
 
     func run(worker: Int) {
         let start = min(worker * chunk, m)
-        epilogue.apply(to: c, ldc: ldc, rows: start..<min(start + chunk, m), columns: n, level: level)
+        epilogue.apply(to: c, ldc: ldc, rows: start..<min(start + chunk, m), columns: n)
     }
 
     static let task: bp_parallel_task = { context, worker in

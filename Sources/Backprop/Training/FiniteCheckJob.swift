@@ -1,8 +1,7 @@
 import CBackpropKernels
 
-/// The divergence check (`bp_all_finite`) over a large `Float` tensor, split into the same
-/// shares as the optimizer kernels (`parameterShare`), so that each thread reads the part of
-/// a gradient it computed, from its own core's cache.
+/// The divergence check (`bp_all_finite`) over a large `Float` tensor, split into shares
+/// (`parameterShare`) on two threads.
 struct FiniteCheckJob: ParallelJob {
     var values: UnsafePointer<Float>
     var count: Int

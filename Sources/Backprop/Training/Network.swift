@@ -23,7 +23,9 @@ public final class Network<Scalar: NetworkScalar> {
     var smallPath: SmallNetworkPath<Scalar>?
     /// Per layer index: a dense layer and the activation of the layer after it when the two
     /// run forward as one product (`Dense.forward(_:into:activation:activated:)`: `Float`
-    /// networks, every dense layer followed by an activation layer); nil elsewhere.
+    /// networks, every dense layer followed by one of the package's own activation layers,
+    /// by type: another layer that reports itself as an activation runs its own forward);
+    /// nil elsewhere.
     let fusedForward: [(dense: Dense<Scalar>, activation: Activation)?]
 
     /// Assembles layers after checking that each one accepts the previous one's output.
@@ -49,10 +51,15 @@ public final class Network<Scalar: NetworkScalar> {
         self.smallPath = SmallNetworkPath(inputSize: inputSize, layers: layers, loss: loss)
         self.fusedForward = layers.indices.map { index in
             guard Scalar.self == Float.self, index + 1 < layers.count,
-                let dense = layers[index] as? Dense<Scalar>,
-                case .activation(let function) = layers[index + 1].kind
+                let dense = layers[index] as? Dense<Scalar>
             else { return nil }
-            return (dense, function)
+            switch layers[index + 1] {
+            case is Sigmoid<Scalar>: return (dense, .sigmoid)
+            case is Tanh<Scalar>: return (dense, .tanh)
+            case is ReLU<Scalar>: return (dense, .relu)
+            case is Identity<Scalar>: return (dense, .identity)
+            default: return nil
+            }
         }
     }
 
