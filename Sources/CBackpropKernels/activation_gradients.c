@@ -108,3 +108,16 @@ void bp_add_row_vector(float *x, long rows, long columns, const float *row, int 
 void bp_sum_columns(const float *x, long rows, long columns, float *sums, int level) {
     DISPATCH(bp_sum_columns, x, rows, columns, sums);
 }
+void bp_activation_gradient(const float *dA, long rows, long columns, long ldA, const float *source,
+                            long ldSource, float *dZ, long ldZ, int activation, int level) {
+    for (long r = 0; r < rows; r++) {
+        const float *g = dA + r * ldA, *s = source + r * ldSource;
+        float *out = dZ + r * ldZ;
+        switch (activation) {
+        case BP_ACTIVATION_SIGMOID: bp_sigmoid_backward(s, g, out, columns, level); break;
+        case BP_ACTIVATION_TANH: bp_tanh_backward(s, g, out, columns, level); break;
+        case BP_ACTIVATION_RELU: bp_relu_backward(s, g, out, columns, level); break;
+        default: memcpy(out, g, (size_t)columns * sizeof(float)); break;
+        }
+    }
+}

@@ -59,8 +59,8 @@ import Testing
                             transposeA: false, transposeB: true, m: m, n: n, k: k, alpha: 1, a: x, lda: k, b: w, ldb: k,
                             beta: 0, c: &z, ldc: n,
                             epilogue: ProductEpilogue(
-                                bias: withBias ? b.baseAddress : nil, activation: activation,
-                                activated: activated.baseAddress, activatedStride: n))
+                                operation: .biasActivation(bias: withBias ? b.baseAddress : nil, activated: activated.baseAddress),
+                                activation: activation, stride: n))
                     }
                 }
                 var separate = [Float](repeating: 0, count: m * n)
@@ -76,6 +76,101 @@ import Testing
         }
     }
 
+    /// BP2 through a dense layer and the activation below it: ∂J/∂A = δ·W, then δ below =
+    /// ∂J/∂A ⊙ g′ from the epilogue, bitwise the activation layer's backward after the product.
+    /// Shapes of δ·W (m x k times k x n): packed with columns split (n > m), packed with rows
+    /// split, a k of 10 (cs229's ∂A₁), few columns (n ≤ 16), few rows (m ≤ 16), tiny, and an
+    /// epilogue split across two threads after the reference product.
+    @Test(arguments: Activation.allCases)
+    func gradientEpilogueMatchesSeparatePasses(activation: Activation) throws {
+        let savedThreads = Backend.current.threads
+        Backend.current.threads = 2
+        defer { Backend.current.threads = savedThreads }
+        var backends = SIMDLevel.allCases.filter { $0 <= .detected }.flatMap { level in
+            [Backend(threads: 1, simdLevel: level), Backend(threads: 2, simdLevel: level)]
+        }
+        backends.append(try Backend(kind: .reference))
+        let shapes: [(m: Int, n: Int, k: Int)] = [
+            (64, 300, 120), (300, 70, 120), (1000, 300, 10), (40, 10, 50), (8, 64, 100), (3, 2, 4), (300, 300, 8),
+        ]
+        for backend in backends {
+            for (m, n, k) in shapes {
+                var delta = Self.values(m * k, seed: UInt64(m + 3 * k))
+                delta[0] = .nan
+                let w = Self.values(k * n, seed: UInt64(n + 5 * k))
+                let source = Self.values(m * n, seed: UInt64(m * n))
+                var dA = [Float](repeating: 0, count: m * n), dZ = dA
+                source.withUnsafeBufferPointer { s in
+                    dZ.withUnsafeMutableBufferPointer { out in
+                        backend.sgemm(
+                            transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: delta, lda: k, b: w, ldb: n,
+                            beta: 0, c: &dA, ldc: n,
+                            epilogue: ProductEpilogue(
+                                operation: .activationGradient(source: s.baseAddress!, gradient: out.baseAddress!),
+                                activation: activation, stride: n))
+                    }
+                }
+                var separate = [Float](repeating: 0, count: m * n)
+                backend.sgemm(
+                    transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: delta, lda: k, b: w, ldb: n,
+                    beta: 0, c: &separate, ldc: n)
+                let sourceMatrix = Matrix(rows: m, columns: n, elements: source)
+                var separateDZ = Matrix<Float>(rows: m, columns: n)
+                activation.makeLayer(Float.self).backward(
+                    input: sourceMatrix, output: sourceMatrix, outputGradient: Matrix(rows: m, columns: n, elements: separate),
+                    inputGradient: &separateDZ, computeInputGradient: true)
+                let what = "\(backend) \(activation) m=\(m) n=\(n) k=\(k)"
+                #expect(Self.sameBits(dA, separate), "∂J/∂A: \(what)")
+                #expect(Self.sameBits(dZ, separateDZ.storage), "δ: \(what)")
+            }
+        }
+    }
+
+    /// A Float network's step, with its dense layers fused to their activations forward and
+    /// backward, leaves every output, every δ and every parameter gradient bitwise equal to
+    /// running each layer's own forward and backward in turn.
+    @Test(arguments: [Activation.relu, .sigmoid, .tanh])
+    func fusedNetworkStepMatchesLayerByLayer(activation: Activation) throws {
+        let network = try Network<Float>(
+            sizes: [30, 40, 24, 5], activation: activation, loss: .softmaxCrossEntropy, initializer: .glorot, seed: 3)
+        network.smallPath = nil
+        #expect(network.fusedForward.map { $0?.activation } == [activation, nil, activation, nil, nil])
+        #expect(network.fusedBackward.map { $0?.activation } == [nil, nil, activation, nil, activation])
+        let rows = 37
+        let inputs = Matrix<Float>(rows: rows, columns: 30, elements: Self.values(rows * 30, seed: 8))
+        let labels = Matrix<Float>(rows: rows, columns: 1, elements: (0..<rows).map { Float($0 % 5) })
+        let workspace = Workspace(network: network, batchSize: rows)
+        workspace.loadRows(0..<rows, of: Dataset(inputs: inputs, targets: labels))
+        let cost = network.computeGradients(in: workspace)
+        let fusedGradients = network.parameters.map(\.parameter.gradient.storage)
+
+        // The same step, layer by layer, without fusion.
+        var outputs = network.layers.indices.map { Matrix<Float>(rows: rows, columns: network.widths[$0 + 1]) }
+        for index in network.layers.indices {
+            network.layers[index].forward(index == 0 ? inputs : outputs[index - 1], into: &outputs[index])
+        }
+        var gradients = outputs.map { Matrix<Float>(rows: rows, columns: $0.columns) }
+        let separateCost = network.loss.lossAndGradient(logits: outputs[4], targets: labels, gradient: &gradients[4])
+        var unused = Matrix<Float>(rows: rows, columns: 30)
+        for index in network.layers.indices.reversed() {
+            if index == 0 {
+                network.layers[0].backward(input: inputs, output: outputs[0], outputGradient: gradients[0],
+                                           inputGradient: &unused, computeInputGradient: false)
+            } else {
+                network.layers[index].backward(input: outputs[index - 1], output: outputs[index], outputGradient: gradients[index],
+                                               inputGradient: &gradients[index - 1], computeInputGradient: true)
+            }
+        }
+        #expect(cost == separateCost)
+        for index in network.layers.indices {
+            #expect(Self.sameBits(workspace.outputs[index].storage, outputs[index].storage), "output \(index)")
+            #expect(Self.sameBits(workspace.gradients[index].storage, gradients[index].storage), "gradient \(index)")
+        }
+        for (fused, (name, parameter)) in zip(fusedGradients, network.parameters) {
+            #expect(Self.sameBits(fused, parameter.gradient.storage), "\(name)")
+        }
+    }
+
     /// An epilogue without an activated output adds the bias only and writes nothing else.
     @Test func biasOnlyEpilogueLeavesTheActivationAlone() {
         let (m, n, k) = (150, 70, 800)
@@ -86,7 +181,8 @@ import Testing
             backend.sgemm(
                 transposeA: false, transposeB: true, m: m, n: n, k: k, alpha: 1, a: x, lda: k, b: w, ldb: k,
                 beta: 0, c: &z, ldc: n,
-                epilogue: ProductEpilogue(bias: b.baseAddress, activation: .relu, activated: nil, activatedStride: n))
+                epilogue: ProductEpilogue(
+                    operation: .biasActivation(bias: b.baseAddress, activated: nil), activation: .relu, stride: n))
         }
         var separate = [Float](repeating: 0, count: m * n)
         backend.sgemm(

@@ -93,8 +93,8 @@ public struct Dense<Scalar: NetworkScalar>: Layer {
                                 alpha: 1, a: x.baseAddress!.floats, lda: inputs, b: w.baseAddress!.floats, ldb: inputs,
                                 beta: 0, c: z.baseAddress!.floats, ldc: outputs,
                                 epilogue: ProductEpilogue(
-                                    bias: bias?.floats, activation: activation, activated: a.baseAddress!.floats,
-                                    activatedStride: outputs))
+                                    operation: .biasActivation(bias: bias?.floats, activated: a.baseAddress!.floats),
+                                    activation: activation, stride: outputs))
                         }
                         guard let bias else { return product(bias: nil) }
                         bias.value.storage.withUnsafeBufferPointer { product(bias: $0.baseAddress) }
@@ -116,6 +116,67 @@ public struct Dense<Scalar: NetworkScalar>: Layer {
         if let bias { delta.sumColumns(into: &bias.gradient) }
         if computeInputGradient {
             Matrix.multiply(delta, weight.value, into: &inputGradient)
+        }
+    }
+
+    /// `backward` with BP2 carried on through the activation layer below this one, g: besides
+    /// ∂J/∂A⁽ˡ⁻¹⁾ = δ·W into `inputGradient`, δ⁽ˡ⁻¹⁾ = ∂J/∂A⁽ˡ⁻¹⁾ ⊙ g′ into `activationGradient`,
+    /// g′ computed from `activationSource` as g's layer computes it (Z⁽ˡ⁻¹⁾ for ReLU, A⁽ˡ⁻¹⁾
+    /// = `input` for sigmoid and tanh, unused for identity). For `Float` the ⊙ g′ is applied
+    /// to each block of ∂J/∂A⁽ˡ⁻¹⁾ as the product finishes it (`ProductEpilogue`); the
+    /// results are bitwise those of `backward` followed by g's layer's backward, which other
+    /// scalars run.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func backward(
+        input: Matrix<Scalar>, output: Matrix<Scalar>, outputGradient delta: Matrix<Scalar>,
+        inputGradient: inout Matrix<Scalar>, activation: Activation, activationSource: Matrix<Scalar>,
+        activationGradient: inout Matrix<Scalar>
+    ) {
+        guard Scalar.self == Float.self, delta.rows > 0 else {
+            backward(input: input, output: output, outputGradient: delta, inputGradient: &inputGradient,
+                     computeInputGradient: true)
+            // g's layer reads Z as its input (ReLU) or A as its output (sigmoid, tanh).
+            switch activation {
+            case .sigmoid:
+                Sigmoid<Scalar>().backward(input: activationSource, output: activationSource, outputGradient: inputGradient,
+                                           inputGradient: &activationGradient, computeInputGradient: true)
+            case .tanh:
+                Tanh<Scalar>().backward(input: activationSource, output: activationSource, outputGradient: inputGradient,
+                                        inputGradient: &activationGradient, computeInputGradient: true)
+            case .relu:
+                ReLU<Scalar>().backward(input: activationSource, output: activationSource, outputGradient: inputGradient,
+                                        inputGradient: &activationGradient, computeInputGradient: true)
+            case .identity:
+                Identity<Scalar>().backward(input: activationSource, output: activationSource, outputGradient: inputGradient,
+                                            inputGradient: &activationGradient, computeInputGradient: true)
+            }
+            return
+        }
+        Matrix.multiply(delta, input, transposeA: true, into: &weight.gradient)
+        if let bias { delta.sumColumns(into: &bias.gradient) }
+        let (rows, inputs, outputs) = (delta.rows, inputSize, outputSize)
+        precondition(delta.columns == outputs, "\(kind): expected \(outputs) gradient columns, got \(delta.columns)")
+        precondition(
+            inputGradient.shape == [rows, inputs] && activationSource.shape == [rows, inputs]
+                && activationGradient.shape == [rows, inputs], "\(kind): input gradient shape")
+        delta.storage.withUnsafeBufferPointer { d in
+            weight.value.storage.withUnsafeBufferPointer { w in
+                inputGradient.storage.withUnsafeMutableBufferPointer { dA in
+                    activationSource.storage.withUnsafeBufferPointer { source in
+                        activationGradient.storage.withUnsafeMutableBufferPointer { dZ in
+                            Backend.current.sgemm(
+                                transposeA: false, transposeB: false, m: rows, n: inputs, k: outputs,
+                                alpha: 1, a: d.baseAddress!.floats, lda: outputs, b: w.baseAddress!.floats, ldb: inputs,
+                                beta: 0, c: dA.baseAddress!.floats, ldc: inputs,
+                                epilogue: ProductEpilogue(
+                                    operation: .activationGradient(
+                                        source: source.baseAddress!.floats, gradient: dZ.baseAddress!.floats),
+                                    activation: activation, stride: inputs))
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -1,36 +1,48 @@
 import CBackpropKernels
 
-/// What a `Float` product does to its result C before it returns: add a bias row, then write
-/// an activation of it. A dense layer's forward pass with the activation after it,
+/// What a `Float` product does to its result C before it returns: the elementwise step that a
+/// dense layer's product is followed by, applied while C is still in cache.
 ///
-///     Z = X·Wᵀ + b,    A = g(Z)        (X: n x inputs, W: outputs x inputs, Z and A: n x outputs)
+/// - **Forward** (`biasActivation`): a dense layer and the activation after it,
 ///
-/// runs as one product with this epilogue instead of three passes over Z (the product, the
-/// bias, the activation). The native backend applies it to each block of rows of C as soon as
-/// the block is final (its last k slice), while the block is still in cache, and on the thread
-/// that computed it; the other backends apply it after the product.
+///       Z = X·Wᵀ + b,    A = g(Z)        (X: n x inputs, W: outputs x inputs, Z, A: n x outputs)
 ///
-/// **Same bits.** `bp_bias_activation` rounds every value as the separate passes do (z + b as
-/// `bp_add_row_vector`, then the activation's own vector function, lane by lane, at the
-/// instruction-set level of `VectorMath` like the activation layers, whatever level the
-/// product's kernels run at), and each value of C is final when its block is handed over, so
-/// Z and A are bitwise those of the unfused forward pass on any backend, thread count and
-/// block split.
+///   run as one product instead of three passes over Z (the product, the bias, g).
+/// - **Backward** (`activationGradient`): BP2 through a dense layer and the activation below it,
+///
+///       ∂J/∂A⁽ˡ⁻¹⁾ = δ⁽ˡ⁾·W⁽ˡ⁾,    δ⁽ˡ⁻¹⁾ = ∂J/∂A⁽ˡ⁻¹⁾ ⊙ g′(Z⁽ˡ⁻¹⁾)        (all n x width)
+///
+///   with g′ read as the activation layer's backward reads it (from Z for ReLU, from
+///   A = g(Z) for sigmoid and tanh).
+///
+/// The native backend applies the epilogue to each block of rows of C as soon as the block is
+/// final (its last k slice), on the thread that computed it; the other backends after the
+/// product.
+///
+/// **Same bits.** The C kernels round every value as the separate passes do (z + b as
+/// `bp_add_row_vector`, g by the activation's own vector function at the instruction-set level
+/// of `VectorMath`, like the activation layers, whatever level the product's kernels run at;
+/// g′ by the activation layers' backward kernels), and each value of C is final when its block
+/// is handed over, so the results are bitwise those of the separate passes on any backend,
+/// thread count and block split.
 struct ProductEpilogue {
-    /// b (one value per column of C), or nil for none.
-    var bias: UnsafePointer<Float>?
-    /// Where A = g(C) goes (same shape as C, row stride `activatedStride`), or nil to keep
-    /// only C.
-    var activated: UnsafeMutablePointer<Float>?
-    var activatedStride: Int
+    enum Operation {
+        /// C += b (b: one value per column; nil for none), then A = g(C) into `activated`
+        /// (nil to keep only C).
+        case biasActivation(bias: UnsafePointer<Float>?, activated: UnsafeMutablePointer<Float>?)
+        /// `gradient` = C ⊙ g′, g′ from `source` (Z for ReLU, A for sigmoid and tanh).
+        case activationGradient(source: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>)
+    }
+
+    var operation: Operation
+    /// The row stride of `activated`, or of `source` and `gradient` (all shaped like C).
+    var stride: Int
     /// g, one of the `BP_ACTIVATION_…` numbers.
     var activation: Int32
 
-    init(bias: UnsafePointer<Float>?, activation: Activation, activated: UnsafeMutablePointer<Float>?,
-         activatedStride: Int) {
-        self.bias = bias
-        self.activated = activated
-        self.activatedStride = activatedStride
+    init(operation: Operation, activation: Activation, stride: Int) {
+        self.operation = operation
+        self.stride = stride
         switch activation {
         case .identity: self.activation = Int32(BP_ACTIVATION_IDENTITY)
         case .sigmoid: self.activation = Int32(BP_ACTIVATION_SIGMOID)
@@ -43,8 +55,12 @@ struct ProductEpilogue {
     /// C's pointer already moved there).
     func shifted(byColumns column: Int) -> ProductEpilogue {
         var result = self
-        result.bias = bias.map { $0 + column }
-        result.activated = activated.map { $0 + column }
+        switch operation {
+        case .biasActivation(let bias, let activated):
+            result.operation = .biasActivation(bias: bias.map { $0 + column }, activated: activated.map { $0 + column })
+        case .activationGradient(let source, let gradient):
+            result.operation = .activationGradient(source: source + column, gradient: gradient + column)
+        }
         return result
     }
 
@@ -52,10 +68,17 @@ struct ProductEpilogue {
     /// `c` pointing at C's first element).
     func apply(to c: UnsafeMutablePointer<Float>, ldc: Int, rows: Range<Int>, columns: Int) {
         guard !rows.isEmpty else { return }
-        bp_bias_activation(
-            c + rows.lowerBound * ldc, rows.count, columns, ldc, bias,
-            activated.map { $0 + rows.lowerBound * activatedStride }, activatedStride,
-            activation, VectorMath.level)
+        let first = rows.lowerBound
+        switch operation {
+        case .biasActivation(let bias, let activated):
+            bp_bias_activation(
+                c + first * ldc, rows.count, columns, ldc, bias, activated.map { $0 + first * stride }, stride,
+                activation, VectorMath.level)
+        case .activationGradient(let source, let gradient):
+            bp_activation_gradient(
+                c + first * ldc, rows.count, columns, ldc, source + first * stride, stride,
+                gradient + first * stride, stride, activation, Backend.kernelLevel)
+        }
     }
 
     /// Applies the epilogue to all of C (m x n), on two threads when it is large (the same

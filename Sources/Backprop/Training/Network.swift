@@ -27,6 +27,10 @@ public final class Network<Scalar: NetworkScalar> {
     /// by type: another layer that reports itself as an activation runs its own forward);
     /// nil elsewhere.
     let fusedForward: [(dense: Dense<Scalar>, activation: Activation)?]
+    /// Per layer index: a dense layer and the activation of the layer below it when BP2 runs
+    /// through the two as one product (`Dense.backward(…activation:…)`): the same pairs as
+    /// `fusedForward`, seen from the dense layer above, with a layer below the activation.
+    let fusedBackward: [(dense: Dense<Scalar>, activation: Activation)?]
 
     /// Assembles layers after checking that each one accepts the previous one's output.
     public init(inputSize: Int, layers: [any Layer<Scalar>], loss: LossFunction) throws(ShapeError) {
@@ -49,17 +53,27 @@ public final class Network<Scalar: NetworkScalar> {
         self.parameters = parameters
         self.widths = widths
         self.smallPath = SmallNetworkPath(inputSize: inputSize, layers: layers, loss: loss)
-        self.fusedForward = layers.indices.map { index in
-            guard Scalar.self == Float.self, index + 1 < layers.count,
-                let dense = layers[index] as? Dense<Scalar>
-            else { return nil }
-            switch layers[index + 1] {
-            case is Sigmoid<Scalar>: return (dense, .sigmoid)
-            case is Tanh<Scalar>: return (dense, .tanh)
-            case is ReLU<Scalar>: return (dense, .relu)
-            case is Identity<Scalar>: return (dense, .identity)
-            default: return nil
+        func packageActivation(_ layer: any Layer<Scalar>) -> Activation? {
+            switch layer {
+            case is Sigmoid<Scalar>: .sigmoid
+            case is Tanh<Scalar>: .tanh
+            case is ReLU<Scalar>: .relu
+            case is Identity<Scalar>: .identity
+            default: nil
             }
+        }
+        let isFloat = Scalar.self == Float.self
+        self.fusedForward = layers.indices.map { index in
+            guard isFloat, index + 1 < layers.count, let dense = layers[index] as? Dense<Scalar>,
+                let activation = packageActivation(layers[index + 1])
+            else { return nil }
+            return (dense, activation)
+        }
+        self.fusedBackward = layers.indices.map { index in
+            guard isFloat, index >= 2, let dense = layers[index] as? Dense<Scalar>,
+                let activation = packageActivation(layers[index - 1])
+            else { return nil }
+            return (dense, activation)
         }
     }
 
@@ -292,8 +306,21 @@ public final class Network<Scalar: NetworkScalar> {
     private func backward(in workspace: Workspace<Scalar>, throughFirstLayer: Bool) {
         workspace.gradients.withUnsafeMutableBufferPointer { gradients in
             workspace.outputs.withUnsafeMutableBufferPointer { outputs in
-                for index in layers.indices.reversed() where index > 0 || throughFirstLayer {
+                var index = layers.count - 1
+                while index > 0 || (index == 0 && throughFirstLayer) {
                     let input = index == 0 ? workspace.input : outputs[index - 1]
+                    if let (dense, activation) = fusedBackward[index] {
+                        // BP2 through this layer and the activation below it in one product;
+                        // g′ from Z for ReLU, from A for sigmoid and tanh.
+                        let below = index - 1
+                        dense.backward(
+                            input: input, output: outputs[index], outputGradient: gradients[index],
+                            inputGradient: &gradients[below], activation: activation,
+                            activationSource: activation == .relu ? outputs[below - 1] : outputs[below],
+                            activationGradient: &gradients[below - 1])
+                        index -= 2
+                        continue
+                    }
                     if index == 0 {
                         layers[index].backward(
                             input: input, output: outputs[index], outputGradient: gradients[index],
@@ -303,6 +330,7 @@ public final class Network<Scalar: NetworkScalar> {
                             input: input, output: outputs[index], outputGradient: gradients[index],
                             inputGradient: &gradients[index - 1], computeInputGradient: true)
                     }
+                    index -= 1
                 }
             }
         }

@@ -189,6 +189,13 @@ enum {
 /// gives the same bits as the separate passes over the whole result.
 void bp_bias_activation(float *z, long rows, long columns, long ldz, const float *bias,
                         float *a, long lda, int activation, int level);
+/// BP2's ⊙ g′ for a rows x columns block: dZ[r][c] = dA[r][c]·g′ as the activation's backward
+/// kernel computes it from `source` (z for ReLU, a = g(z) for sigmoid and tanh; identity
+/// copies dA), each row at its own stride. Every value rounds as in bp_relu_backward,
+/// bp_sigmoid_backward and bp_tanh_backward over the whole array (they are elementwise, with
+/// contraction off).
+void bp_activation_gradient(const float *dA, long rows, long columns, long ldA, const float *source,
+                            long ldSource, float *dZ, long ldZ, int activation, int level);
 
 // MARK: - Training step for networks with small layers
 
