@@ -128,46 +128,73 @@ import Testing
 
     /// A Float network's step, with its dense layers fused to their activations forward and
     /// backward, leaves every output, every δ and every parameter gradient bitwise equal to
-    /// running each layer's own forward and backward in turn.
-    @Test(arguments: [Activation.relu, .sigmoid, .tanh])
+    /// running each layer's own forward and backward in turn, on one and two threads.
+    @Test(arguments: [Activation.relu, .sigmoid, .tanh, .identity])
     func fusedNetworkStepMatchesLayerByLayer(activation: Activation) throws {
         let network = try Network<Float>(
             sizes: [30, 40, 24, 5], activation: activation, loss: .softmaxCrossEntropy, initializer: .glorot, seed: 3)
         network.smallPath = nil
         #expect(network.fusedForward.map { $0?.activation } == [activation, nil, activation, nil, nil])
         #expect(network.fusedBackward.map { $0?.activation } == [nil, nil, activation, nil, activation])
-        let rows = 37
-        let inputs = Matrix<Float>(rows: rows, columns: 30, elements: Self.values(rows * 30, seed: 8))
-        let labels = Matrix<Float>(rows: rows, columns: 1, elements: (0..<rows).map { Float($0 % 5) })
-        let workspace = Workspace(network: network, batchSize: rows)
-        workspace.loadRows(0..<rows, of: Dataset(inputs: inputs, targets: labels))
-        let cost = network.computeGradients(in: workspace)
-        let fusedGradients = network.parameters.map(\.parameter.gradient.storage)
+        try Self.expectStepMatchesLayerByLayer(network)
+    }
 
-        // The same step, layer by layer, without fusion.
-        var outputs = network.layers.indices.map { Matrix<Float>(rows: rows, columns: network.widths[$0 + 1]) }
-        for index in network.layers.indices {
-            network.layers[index].forward(index == 0 ? inputs : outputs[index - 1], into: &outputs[index])
-        }
-        var gradients = outputs.map { Matrix<Float>(rows: rows, columns: $0.columns) }
-        let separateCost = network.loss.lossAndGradient(logits: outputs[4], targets: labels, gradient: &gradients[4])
-        var unused = Matrix<Float>(rows: rows, columns: 30)
-        for index in network.layers.indices.reversed() {
-            if index == 0 {
-                network.layers[0].backward(input: inputs, output: outputs[0], outputGradient: gradients[0],
-                                           inputGradient: &unused, computeInputGradient: false)
-            } else {
-                network.layers[index].backward(input: outputs[index - 1], output: outputs[index], outputGradient: gradients[index],
-                                               inputGradient: &gradients[index - 1], computeInputGradient: true)
+    /// Layouts at the edges of the pairing: an activation first (fused backward only, from
+    /// the dense layer above it), two activations in a row, and a dense layer on a dense layer.
+    @Test func unusualLayoutsMatchLayerByLayer() throws {
+        let network = try Network<Float>(
+            inputSize: 30,
+            layers: [Sigmoid(), Dense(inputSize: 30, outputSize: 20), Tanh(), ReLU(), Dense(inputSize: 20, outputSize: 12),
+                     Dense(inputSize: 12, outputSize: 5)],
+            loss: .softmaxCrossEntropy)
+        var generator = SeededGenerator(seed: 6)
+        for case let dense as Dense<Float> in network.layers { Initializer.glorot.initialize(dense, using: &generator) }
+        network.smallPath = nil
+        #expect(network.fusedForward.map { $0?.activation } == [nil, .tanh, nil, nil, nil, nil])
+        #expect(network.fusedBackward.map { $0?.activation } == [nil, nil, nil, nil, .relu, nil])
+        try Self.expectStepMatchesLayerByLayer(network)
+    }
+
+    /// `network.computeGradients` against each layer's own forward and backward, bit for bit.
+    static func expectStepMatchesLayerByLayer(_ network: Network<Float>) throws {
+        let rows = 37, inputWidth = network.inputSize, last = network.layers.count - 1
+        let inputs = Matrix<Float>(rows: rows, columns: inputWidth, elements: Self.values(rows * inputWidth, seed: 8))
+        let labels = Matrix<Float>(rows: rows, columns: 1, elements: (0..<rows).map { Float($0 % network.outputSize) })
+        let savedThreads = Backend.current.threads
+        defer { Backend.current.threads = savedThreads }
+        for threads in [1, 2] {
+            Backend.current.threads = threads
+            let workspace = Workspace(network: network, batchSize: rows)
+            workspace.loadRows(0..<rows, of: Dataset(inputs: inputs, targets: labels))
+            let cost = network.computeGradients(in: workspace)
+            let fusedGradients = network.parameters.map(\.parameter.gradient.storage)
+
+            // The same step, layer by layer, without fusion.
+            var outputs = network.layers.indices.map { Matrix<Float>(rows: rows, columns: network.widths[$0 + 1]) }
+            for index in network.layers.indices {
+                network.layers[index].forward(index == 0 ? inputs : outputs[index - 1], into: &outputs[index])
             }
-        }
-        #expect(cost == separateCost)
-        for index in network.layers.indices {
-            #expect(Self.sameBits(workspace.outputs[index].storage, outputs[index].storage), "output \(index)")
-            #expect(Self.sameBits(workspace.gradients[index].storage, gradients[index].storage), "gradient \(index)")
-        }
-        for (fused, (name, parameter)) in zip(fusedGradients, network.parameters) {
-            #expect(Self.sameBits(fused, parameter.gradient.storage), "\(name)")
+            var gradients = outputs.map { Matrix<Float>(rows: rows, columns: $0.columns) }
+            let separateCost = network.loss.lossAndGradient(logits: outputs[last], targets: labels, gradient: &gradients[last])
+            var unused = Matrix<Float>(rows: rows, columns: inputWidth)
+            for index in network.layers.indices.reversed() {
+                if index == 0 {
+                    network.layers[0].backward(input: inputs, output: outputs[0], outputGradient: gradients[0],
+                                               inputGradient: &unused, computeInputGradient: false)
+                } else {
+                    network.layers[index].backward(
+                        input: outputs[index - 1], output: outputs[index], outputGradient: gradients[index],
+                        inputGradient: &gradients[index - 1], computeInputGradient: true)
+                }
+            }
+            #expect(cost == separateCost)
+            for index in network.layers.indices {
+                #expect(Self.sameBits(workspace.outputs[index].storage, outputs[index].storage), "output \(index), \(threads) threads")
+                #expect(Self.sameBits(workspace.gradients[index].storage, gradients[index].storage), "gradient \(index), \(threads) threads")
+            }
+            for (fused, (name, parameter)) in zip(fusedGradients, network.parameters) {
+                #expect(Self.sameBits(fused, parameter.gradient.storage), "\(name), \(threads) threads")
+            }
         }
     }
 

@@ -102,9 +102,10 @@ public struct Backend: Sendable, CustomStringConvertible {
     /// Row-major C ← α·op(A)·op(B) + β·C in single precision.
     ///
     /// op(A) is m x k, op(B) is k x n, C is m x n; `lda`, `ldb`, `ldc` are the row strides of
-    /// A, B and C as stored. With β = 0, C is not read. Then the `epilogue`, if any (the bias
-    /// and activation of a dense layer's forward pass): the native backend applies it to
-    /// blocks of C as they are finished, the others after the product, with the same bits.
+    /// A, B and C as stored. With β = 0, C is not read. Then the `epilogue`, if any (a dense
+    /// layer's bias and activation forward, or BP2's ⊙ g′ backward): the native backend
+    /// applies it to blocks of C as they are finished, the others after the product, with the
+    /// same bits.
     func sgemm(
         transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int,

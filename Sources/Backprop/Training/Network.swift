@@ -28,8 +28,9 @@ public final class Network<Scalar: NetworkScalar> {
     /// nil elsewhere.
     let fusedForward: [(dense: Dense<Scalar>, activation: Activation)?]
     /// Per layer index: a dense layer and the activation of the layer below it when BP2 runs
-    /// through the two as one product (`Dense.backward(…activation:…)`): the same pairs as
-    /// `fusedForward`, seen from the dense layer above, with a layer below the activation.
+    /// through the two as one product (`Dense.backward(…activation:…)`): `Float` networks,
+    /// every dense layer with one of the package's own activation layers just below it and
+    /// some layer below that (to receive δ); nil elsewhere.
     let fusedBackward: [(dense: Dense<Scalar>, activation: Activation)?]
 
     /// Assembles layers after checking that each one accepts the previous one's output.
