@@ -29,21 +29,26 @@ import Testing
         return a.storage
     }
 
+    /// The native backend at every kernel level this CPU runs, on one and two threads, and the
+    /// reference backend. The tests set `Backend.current` to two threads as well, for the
+    /// passes that follow it (results never depend on it).
+    static func backends() throws -> [Backend] {
+        let native = SIMDLevel.allCases.filter { $0 <= .detected }.flatMap { level in
+            [Backend(threads: 1, simdLevel: level), Backend(threads: 2, simdLevel: level)]
+        }
+        return native + [try Backend(kind: .reference)]
+    }
+
     static func sameBits(_ x: [Float], _ y: [Float]) -> Bool {
         x.count == y.count && zip(x, y).allSatisfy { $0.bitPattern == $1.bitPattern }
     }
 
     @Test(arguments: Activation.allCases, [true, false])
     func epilogueMatchesSeparatePasses(activation: Activation, withBias: Bool) throws {
-        // Two threads for the passes that follow `Backend.current` (results never depend on it).
         let savedThreads = Backend.current.threads
         Backend.current.threads = 2
         defer { Backend.current.threads = savedThreads }
-        var backends = SIMDLevel.allCases.filter { $0 <= .detected }.flatMap { level in
-            [Backend(threads: 1, simdLevel: level), Backend(threads: 2, simdLevel: level)]
-        }
-        backends.append(try Backend(kind: .reference))
-        for backend in backends {
+        for backend in try Self.backends() {
             let level = Int32(backend.simdLevel.rawValue)
             for (m, n, k) in Self.shapes {
                 var x = Self.values(m * k, seed: UInt64(m * 7 + k))
@@ -86,14 +91,10 @@ import Testing
         let savedThreads = Backend.current.threads
         Backend.current.threads = 2
         defer { Backend.current.threads = savedThreads }
-        var backends = SIMDLevel.allCases.filter { $0 <= .detected }.flatMap { level in
-            [Backend(threads: 1, simdLevel: level), Backend(threads: 2, simdLevel: level)]
-        }
-        backends.append(try Backend(kind: .reference))
         let shapes: [(m: Int, n: Int, k: Int)] = [
             (64, 300, 120), (300, 70, 120), (1000, 300, 10), (40, 10, 50), (8, 64, 100), (3, 2, 4), (300, 300, 8),
         ]
-        for backend in backends {
+        for backend in try Self.backends() {
             for (m, n, k) in shapes {
                 var delta = Self.values(m * k, seed: UInt64(m + 3 * k))
                 delta[0] = .nan

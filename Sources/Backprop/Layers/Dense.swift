@@ -72,12 +72,7 @@ public struct Dense<Scalar: NetworkScalar>: Layer {
     ) {
         guard Scalar.self == Float.self, input.rows > 0 else {
             forward(input, into: &output)
-            switch activation {
-            case .sigmoid: Sigmoid<Scalar>().forward(output, into: &activated)
-            case .tanh: Tanh<Scalar>().forward(output, into: &activated)
-            case .relu: ReLU<Scalar>().forward(output, into: &activated)
-            case .identity: Identity<Scalar>().forward(output, into: &activated)
-            }
+            activation.makeLayer(Scalar.self).forward(output, into: &activated)
             return
         }
         let (rows, inputs, outputs) = (input.rows, inputSize, outputSize)
@@ -137,20 +132,9 @@ public struct Dense<Scalar: NetworkScalar>: Layer {
             backward(input: input, output: output, outputGradient: delta, inputGradient: &inputGradient,
                      computeInputGradient: true)
             // g's layer reads Z as its input (ReLU) or A as its output (sigmoid, tanh).
-            switch activation {
-            case .sigmoid:
-                Sigmoid<Scalar>().backward(input: activationSource, output: activationSource, outputGradient: inputGradient,
-                                           inputGradient: &activationGradient, computeInputGradient: true)
-            case .tanh:
-                Tanh<Scalar>().backward(input: activationSource, output: activationSource, outputGradient: inputGradient,
-                                        inputGradient: &activationGradient, computeInputGradient: true)
-            case .relu:
-                ReLU<Scalar>().backward(input: activationSource, output: activationSource, outputGradient: inputGradient,
-                                        inputGradient: &activationGradient, computeInputGradient: true)
-            case .identity:
-                Identity<Scalar>().backward(input: activationSource, output: activationSource, outputGradient: inputGradient,
-                                            inputGradient: &activationGradient, computeInputGradient: true)
-            }
+            activation.makeLayer(Scalar.self).backward(
+                input: activationSource, output: activationSource, outputGradient: inputGradient,
+                inputGradient: &activationGradient, computeInputGradient: true)
             return
         }
         Matrix.multiply(delta, input, transposeA: true, into: &weight.gradient)

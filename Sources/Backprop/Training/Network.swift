@@ -54,25 +54,16 @@ public final class Network<Scalar: NetworkScalar> {
         self.parameters = parameters
         self.widths = widths
         self.smallPath = SmallNetworkPath(inputSize: inputSize, layers: layers, loss: loss)
-        func packageActivation(_ layer: any Layer<Scalar>) -> Activation? {
-            switch layer {
-            case is Sigmoid<Scalar>: .sigmoid
-            case is Tanh<Scalar>: .tanh
-            case is ReLU<Scalar>: .relu
-            case is Identity<Scalar>: .identity
-            default: nil
-            }
-        }
         let isFloat = Scalar.self == Float.self
         self.fusedForward = layers.indices.map { index in
             guard isFloat, index + 1 < layers.count, let dense = layers[index] as? Dense<Scalar>,
-                let activation = packageActivation(layers[index + 1])
+                let activation = Activation(of: layers[index + 1])
             else { return nil }
             return (dense, activation)
         }
         self.fusedBackward = layers.indices.map { index in
             guard isFloat, index >= 2, let dense = layers[index] as? Dense<Scalar>,
-                let activation = packageActivation(layers[index - 1])
+                let activation = Activation(of: layers[index - 1])
             else { return nil }
             return (dense, activation)
         }

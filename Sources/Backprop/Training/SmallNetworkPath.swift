@@ -112,12 +112,12 @@ final class SmallNetworkPath<Scalar: NetworkScalar> {
 
     /// The kernel's code for an activation layer; `nil` for any other layer type.
     static func activationCode(_ layer: any Layer<Scalar>) -> Int32? {
-        switch layer {
-        case is Sigmoid<Scalar>: BP_SMALL_SIGMOID
-        case is Tanh<Scalar>: BP_SMALL_TANH
-        case is ReLU<Scalar>: BP_SMALL_RELU
-        case is Identity<Scalar>: BP_SMALL_IDENTITY
-        default: nil
+        switch Activation(of: layer) {
+        case .sigmoid: BP_SMALL_SIGMOID
+        case .tanh: BP_SMALL_TANH
+        case .relu: BP_SMALL_RELU
+        case .identity: BP_SMALL_IDENTITY
+        case nil: nil
         }
     }
 
