@@ -47,8 +47,10 @@ struct TrainingBenchmark {
         var minMicrosecondsPerStep: Double?
         var gflops: Double
         var allocationsPerStep: Double?
-        /// Whether training steps flushed subnormals to zero (epoch configurations only).
-        var flushSubnormals: Bool?
+        /// The training steps' subnormal mode: "flush-to-zero" or "ieee" (tiny's steps run
+        /// outside a `Trainer`, in the thread's default IEEE mode).
+        var subnormals: String
+        var machine: MachineDescription = .current()
         var trainLoss: Double
         var trainAccuracy: Double?
         var testAccuracy: Double?
@@ -60,7 +62,7 @@ struct TrainingBenchmark {
             case medianMicrosecondsPerStep = "median_microseconds_per_step"
             case minMicrosecondsPerStep = "min_microseconds_per_step"
             case allocationsPerStep = "allocations_per_step"
-            case flushSubnormals = "flush_subnormals"
+            case subnormals, machine
             case trainLoss = "train_loss"
             case trainAccuracy = "train_accuracy"
             case testAccuracy = "test_accuracy"
@@ -119,7 +121,7 @@ struct TrainingBenchmark {
             epochs: epochs, medianSecondsPerEpoch: median, minSecondsPerEpoch: steady[0],
             gflops: config.flops(examples: train.count) / median / 1e9,
             allocationsPerStep: bp_allocation_counting_available() == 1 ? allocations.dropFirst().min() ?? allocations[0] : nil,
-            flushSubnormals: flushesSubnormals, trainLoss: last!.trainLoss, trainAccuracy: last!.trainAccuracy,
+            subnormals: flushesSubnormals ? "flush-to-zero" : "ieee", trainLoss: last!.trainLoss, trainAccuracy: last!.trainAccuracy,
             testAccuracy: try network.evaluate(evaluation).accuracy)
     }
 
@@ -189,6 +191,6 @@ struct TrainingBenchmark {
             steps: steps / chunk * chunk, medianMicrosecondsPerStep: median * 1e6, minMicrosecondsPerStep: samples[0] * 1e6,
             gflops: config.flops(examples: 200) / median / 1e9,
             allocationsPerStep: bp_allocation_counting_available() == 1 ? allocations : nil,
-            trainLoss: loss, trainAccuracy: evaluation.accuracy)
+            subnormals: "ieee", trainLoss: loss, trainAccuracy: evaluation.accuracy)
     }
 }

@@ -62,6 +62,7 @@ struct BenchmarkReport: Codable {
     var repetitions: Int
     /// "wall" or "thread-cpu".
     var clock: String
+    var machine: MachineDescription
     var results: [BenchmarkResult]
 }
 
@@ -243,8 +244,8 @@ struct BackpropBench: ParsableCommand {
     @Flag(help: "Print one JSON document instead of a table.")
     var json = false
 
-    @Flag(help: "Train cs229, modern, online with subnormals flushed to zero (TrainingConfiguration.flushesSubnormals).")
-    var flushSubnormals = false
+    @Flag(help: "Train cs229, modern, online with IEEE 754 subnormals instead of flushing them to zero (TrainingConfiguration.flushesSubnormals = false).")
+    var ieeeSubnormals = false
 
     func validate() throws {
         guard BenchmarkRegistry.named(config) != nil || TrainingBenchmark.Config(rawValue: config) != nil else {
@@ -257,8 +258,8 @@ struct BackpropBench: ParsableCommand {
         guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
         guard epochs >= 2 else { throw ValidationError("--epochs must be at least 2 (the first is warm-up)") }
         guard steps >= 100 else { throw ValidationError("--steps must be at least 100") }
-        guard !flushSubnormals || [.cs229, .modern, .online].contains(TrainingBenchmark.Config(rawValue: config)) else {
-            throw ValidationError("--flush-subnormals applies to cs229, modern and online only")
+        guard !ieeeSubnormals || [.cs229, .modern, .online].contains(TrainingBenchmark.Config(rawValue: config)) else {
+            throw ValidationError("--ieee-subnormals applies to cs229, modern and online only")
         }
         guard Backend.Kind(rawValue: backend) != nil else {
             throw ValidationError("Unknown backend '\(backend)'")
@@ -272,7 +273,7 @@ struct BackpropBench: ParsableCommand {
         if let training = TrainingBenchmark.Config(rawValue: config) {
             let report = try TrainingBenchmark(
                 config: training, threads: threads, epochs: epochs, steps: steps,
-                flushesSubnormals: flushSubnormals
+                flushesSubnormals: !ieeeSubnormals
             ).run()
             let encoder = JSONEncoder()
             encoder.outputFormatting = json ? [.sortedKeys] : [.prettyPrinted, .sortedKeys]
@@ -284,7 +285,7 @@ struct BackpropBench: ParsableCommand {
         let results = try benchmark.run(options)
         let report = BenchmarkReport(
             config: config, backend: Backend.current.description, threads: threads,
-            repetitions: repetitions, clock: cpuTime ? "thread-cpu" : "wall", results: results)
+            repetitions: repetitions, clock: cpuTime ? "thread-cpu" : "wall", machine: .current(), results: results)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -83,8 +83,8 @@ struct Train: ParsableCommand {
     @Flag(help: "Keep the data in file order instead of shuffling every epoch.")
     var noShuffle = false
 
-    @Flag(help: "Flush subnormal values (below 2⁻¹²⁶ in Float) to zero during training steps, as JAX does on CPU: faster where saturated sigmoid units make them, no longer IEEE 754 there.")
-    var flushSubnormals = false
+    @Flag(help: "Keep IEEE 754 subnormal values (below 2⁻¹²⁶ in Float) during training steps instead of flushing them to zero as XLA does on CPU (the default): strict, but several times slower on CPUs that handle subnormals in microcode when saturated sigmoid units make them.")
+    var ieeeSubnormals = false
 
     @Option(name: .customLong("early-stopping"), help: "Stop after this many epochs without improvement of the validation loss (training loss without validation).")
     var earlyStopping: Int?
@@ -173,7 +173,7 @@ struct Train: ParsableCommand {
         if let l2 { recipe.l2 = l2 }
         if let seed { recipe.seed = seed }
         if noShuffle { recipe.shuffle = false }
-        if flushSubnormals { recipe.flushSubnormals = true }
+        if ieeeSubnormals { recipe.flushSubnormals = false }
         if let earlyStopping { recipe.earlyStoppingPatience = earlyStopping }
         if restoreBestWeights { recipe.restoreBestWeights = true }
         try recipe.validate()

@@ -175,27 +175,60 @@ import Testing
         #expect(bp_flush_subnormals_get() == 0)
     }
 
-    /// `--flush-subnormals` reaches the trainer through the recipe; recipes written before
-    /// the field existed decode with it absent (nil: off).
-    @Test func theRecipeCarriesTheSetting() throws {
+    /// Training flushes by default (the recipe, the configuration, the session's trainer);
+    /// `--ieee-subnormals` (false) reaches the trainer through the recipe; recipes and
+    /// configurations written before the field existed decode as unflushed, the mode they
+    /// were trained in.
+    @Test func flushingIsTheDefaultAndTheRecipeCarriesTheOptOut() throws {
+        #expect(TrainingConfiguration().flushesSubnormals == true)
         var recipe = TrainingRecipe()
+        #expect(recipe.flushSubnormals == true)
         recipe.data = "moons"
         recipe.layers = [2, 4, 2]
         recipe.epochs = 1
-        #expect(try TrainingSession(recipe: recipe).trainer.configuration.flushesSubnormals == false)
-        recipe.flushSubnormals = true
         #expect(try TrainingSession(recipe: recipe).trainer.configuration.flushesSubnormals == true)
+        recipe.flushSubnormals = false
+        #expect(try TrainingSession(recipe: recipe).trainer.configuration.flushesSubnormals == false)
         var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(recipe)) as! [String: Any]
-        #expect(json["flushSubnormals"] as? Bool == true)
+        #expect(json["flushSubnormals"] as? Bool == false)
         json["flushSubnormals"] = nil
         let decoded = try JSONDecoder().decode(TrainingRecipe.self, from: JSONSerialization.data(withJSONObject: json))
         #expect(decoded.flushSubnormals == nil)
+        recipe.flushSubnormals = nil
+        #expect(try TrainingSession(recipe: recipe).trainer.configuration.flushesSubnormals == false)
         // The same for a configuration.
         var configuration = try JSONSerialization.jsonObject(
             with: JSONEncoder().encode(TrainingConfiguration(flushesSubnormals: true))) as! [String: Any]
         configuration["flushesSubnormals"] = nil
         #expect(try JSONDecoder().decode(TrainingConfiguration.self, from: JSONSerialization.data(withJSONObject: configuration))
-            == TrainingConfiguration())
+            == TrainingConfiguration(flushesSubnormals: false))
+    }
+
+    /// Flushing changes only values below 2⁻¹²⁶: a short sigmoid run on data of the usual
+    /// scale (inputs in [0, 1], as /255 makes them) reports the same losses and accuracies
+    /// to the digits the CLI prints (4 significant digits, 2 decimals of a percent), with and
+    /// without it.
+    @Test func flushedAndUnflushedTrainingAgreeToThePrintedDigits() throws {
+        func run(flushes: Bool) throws -> [EpochMetrics] {
+            var generator = SeededGenerator(seed: 21)
+            let rows = 256
+            let inputs = Matrix<Float>(rows: rows, columns: 64, elements: (0..<rows * 64).map { _ in Float(generator.nextUnitDouble()) })
+            let targets = Matrix<Float>(rows: rows, columns: 1, elements: (0..<rows).map { row in
+                Float((0..<8).reduce(Float(0)) { $0 + inputs[row, $1] } > 4 ? 1 : 0)
+            })
+            let network = try Network<Float>(sizes: [64, 32, 2], activation: .sigmoid, loss: .softmaxCrossEntropy,
+                                             initializer: .normal, seed: 22)
+            let trainer = Trainer(network: network, optimizer: SGD(learningRate: 3),
+                                  configuration: TrainingConfiguration(batchSize: 10, seed: 23, flushesSubnormals: flushes))
+            return try (0..<4).map { _ in try trainer.trainEpoch(on: Dataset(inputs: inputs, targets: targets)) }
+        }
+        let flushed = try run(flushes: true)
+        let strict = try run(flushes: false)
+        for (a, b) in zip(flushed, strict) {
+            #expect(String(format: "%.4g", a.trainLoss) == String(format: "%.4g", b.trainLoss))
+            #expect(String(format: "%.2f", 100 * a.trainAccuracy!) == String(format: "%.2f", 100 * b.trainAccuracy!))
+        }
+        #expect(flushed.last!.trainLoss < flushed.first!.trainLoss)
     }
 
     /// Without `flushesSubnormals` the trainer leaves the thread's mode as it found it, even

@@ -94,7 +94,8 @@ import Testing
 
     /// 1 and 2 threads give bitwise the same training: products split rows, never k.
     /// Big enough products (784-64-10, batch 256) that the second thread is really used.
-    @Test func trainingIsIdenticalOnOneAndTwoThreads() throws {
+    /// In both subnormal modes: flushed (the default) and IEEE 754.
+    @Test(arguments: [true, false]) func trainingIsIdenticalOnOneAndTwoThreads(flushesSubnormals: Bool) throws {
         var generator = SeededGenerator(seed: 3)
         let inputs = Matrix<Float>(rows: 512, columns: 784, elements: (0..<512 * 784).map { _ in Float(generator.nextUnitDouble()) })
         let targets = Matrix<Float>(rows: 512, columns: 1, elements: (0..<512).map { _ in Float(generator.nextIndex(below: 10)) })
@@ -105,7 +106,7 @@ import Testing
             defer { Backend.current.threads = saved }
             let network = try Network<Float>(sizes: [784, 64, 10], activation: .sigmoid, loss: .softmaxCrossEntropy, seed: 4)
             let trainer = Trainer(network: network, optimizer: SGD(learningRate: 0.1, momentum: 0.9),
-                                  configuration: TrainingConfiguration(batchSize: 256, seed: 5))
+                                  configuration: TrainingConfiguration(batchSize: 256, seed: 5, flushesSubnormals: flushesSubnormals))
             for _ in 0..<2 { _ = try trainer.trainEpoch(on: data) }
             return network.parameters.map(\.parameter.value)
         }

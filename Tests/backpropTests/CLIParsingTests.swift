@@ -36,7 +36,7 @@ import Backprop
             "--data", "csv:x.csv", "--layers", "784,300,10", "--activation", "sigmoid", "--loss", "mse",
             "--learning-rate", "5", "--batch-size", "1000", "--epochs", "30", "--l2", "0.0001", "--seed", "3",
             "--init", "normal", "--init-weights", "w.safetensors", "--no-shuffle", "--output", "m.safetensors",
-            "--metrics", "m.jsonl", "--no-hidden-bias", "--flush-subnormals",
+            "--metrics", "m.jsonl", "--no-hidden-bias", "--ieee-subnormals",
         ])
         #expect(train.layers?.sizes == [784, 300, 10])
         #expect(train.activation == .sigmoid && train.loss == .meanSquaredError)
@@ -46,8 +46,10 @@ import Backprop
         let recipe = try train.recipe()
         #expect(recipe.data == "csv:x.csv" && recipe.layers == [784, 300, 10] && !recipe.shuffle && !recipe.hiddenBias)
         #expect(recipe.initialWeights == "w.safetensors" && recipe.initializer == .normal && recipe.loss == .meanSquaredError)
-        #expect(recipe.flushSubnormals == true)
-        #expect(try Train.parse([]).recipe().flushSubnormals == nil)
+        #expect(recipe.flushSubnormals == false)
+        // Flushing is the default; --ieee-subnormals is the opt-out.
+        #expect(try Train.parse([]).recipe().flushSubnormals == true)
+        #expect(try Train.parse(["--preset", "cs229"]).recipe().flushSubnormals == true)
     }
 
     @Test(arguments: [

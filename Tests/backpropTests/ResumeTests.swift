@@ -37,8 +37,10 @@ import Backprop
         return process.terminationStatus
     }
 
-    @Test(.enabled(if: executable != nil, "the backprop executable is built with the tests"))
-    func killedRunResumesBitForBit() throws {
+    /// In both subnormal modes: flushed (the default) and `--ieee-subnormals`; the resumed
+    /// run takes the mode from the checkpoint.
+    @Test(.enabled(if: executable != nil, "the backprop executable is built with the tests"), arguments: [[], ["--ieee-subnormals"]])
+    func killedRunResumesBitForBit(subnormalMode: [String]) throws {
         let directory = NSTemporaryDirectory() + "backprop-resume-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -56,7 +58,7 @@ import Backprop
 
         let common = ["train", "--data", "csv:\(csv)", "--layers", "12,32,32,3", "--activation", "relu", "--init", "he",
                       "--optimizer", "adam", "--learning-rate", "0.003", "--batch-size", "16", "--epochs", "12",
-                      "--validation-split", "0.1", "--scale", "standardize", "--seed", "7", "--quiet", "--overwrite"]
+                      "--validation-split", "0.1", "--scale", "standardize", "--seed", "7", "--quiet", "--overwrite"] + subnormalMode
         let reference = directory + "/reference.safetensors"
         #expect(try run(common + ["--output", reference, "--metrics", directory + "/reference.jsonl"]) == 0)
 

@@ -87,6 +87,10 @@ public struct Backend: Sendable, CustomStringConvertible {
     /// between training runs, never during one.
     @exclusivity(unchecked) nonisolated(unsafe) public static var current = Backend()
 
+    /// The instruction set the native kernels run at: "avx512", "avx2" or "portable" (SSE2 or
+    /// NEON), chosen at run time from what the CPU offers.
+    public var kernelLevel: String { simdLevel.name }
+
     /// E.g. "native (avx512 8x32 tiles), 2 threads".
     public var description: String {
         let threadText = threads == 1 ? "1 thread" : "\(threads) threads"

@@ -11,17 +11,18 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     /// 2λW, as in the CS229 problem set.
     public var l2: Double
     /// Run each training step with subnormal values flushed to zero (results below 2⁻¹²⁶ in
-    /// Float, 2⁻¹⁰²² in Double, become ±0, and such inputs are read as ±0), as JAX does on CPU
-    /// and `torch.set_flush_denormal(True)` does. Many CPUs handle subnormals in microcode: a
-    /// sigmoid network whose saturated units give σ′(z) < 2⁻¹²⁶ can spend a tenth of its step
-    /// there. Only the step's arithmetic is affected: the mode is set for each step and the
-    /// caller's is back before `afterStep` runs. When false, the calling thread's mode is left
-    /// as it is (IEEE 754 unless the caller changed it). With the native backend, results stay
-    /// bitwise the same for any thread count and from run to run.
+    /// Float, 2⁻¹⁰²² in Double, become ±0, and such inputs are read as ±0), as XLA does on CPU
+    /// and `torch.set_flush_denormal(True)` does. The default: many CPUs handle subnormals in
+    /// microcode (Intel cores take an assist of ~100 cycles per subnormal operand or result),
+    /// and a sigmoid network whose saturated units give σ′(z) < 2⁻¹²⁶ makes many of them.
+    /// Only the step's arithmetic is affected: the mode is set for each step and the caller's
+    /// is back before `afterStep` runs. Set it to false for strict IEEE 754 arithmetic: the
+    /// calling thread's mode is then left as it is. With the native backend, results stay
+    /// bitwise the same for any thread count and from run to run in either mode.
     public var flushesSubnormals: Bool
 
     public init(batchSize: Int = 32, shuffle: Bool = true, seed: UInt64 = 0, l2: Double = 0,
-                flushesSubnormals: Bool = false) {
+                flushesSubnormals: Bool = true) {
         self.batchSize = batchSize
         self.shuffle = shuffle
         self.seed = seed
@@ -29,7 +30,8 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
         self.flushesSubnormals = flushesSubnormals
     }
 
-    /// Reads configurations encoded before `flushesSubnormals` existed (as false).
+    /// Reads configurations encoded before `flushesSubnormals` existed as false, the mode
+    /// they were trained in, so that a resumed run continues bit for bit.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         batchSize = try container.decode(Int.self, forKey: .batchSize)

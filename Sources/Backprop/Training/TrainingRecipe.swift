@@ -36,9 +36,10 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     public var shuffle = true
     public var l2 = 0.0
     public var seed: UInt64 = 0
-    /// `TrainingConfiguration.flushesSubnormals`; nil (as in recipes written before it
-    /// existed) is false.
-    public var flushSubnormals: Bool?
+    /// `TrainingConfiguration.flushesSubnormals` (true unless strict IEEE 754 subnormals are
+    /// asked for); nil, as in recipes written before it existed, is false: the mode they
+    /// were trained in.
+    public var flushSubnormals: Bool? = true
 
     /// Stop after this many epochs without improvement of the validation loss (or the
     /// training loss without validation); nil: never.
