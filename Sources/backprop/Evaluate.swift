@@ -18,6 +18,11 @@ struct Evaluate: ParsableCommand {
     var json = false
 
     func run() throws {
+        print(try output(), terminator: "")
+    }
+
+    /// What `run` prints.
+    func output() throws -> String {
         let (network, scaling): (Network<Float>, InputScaling) = try ModelFile.loadWithInputScaling(path: model)
         let source = try DataSource(parsing: data)
         let loaded: LoadedData<Float> = try source.load(loss: network.loss, outputSize: network.outputSize, seed: seed)
@@ -44,14 +49,14 @@ struct Evaluate: ParsableCommand {
                 object["f1"] = report.classes.map(\.f1Score)
             }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
-        } else {
-            var line = "loss \(Train.number(evaluation.loss))"
-            if let accuracy = evaluation.accuracy { line += "  accuracy \(Train.percent(accuracy))" }
-            print(line + "  (\(evaluation.count) examples)")
-            if let matrix {
-                printConfusionMatrix(matrix, classNames: dataset.classNames)
-            }
+            return String(decoding: data, as: UTF8.self) + "\n"
         }
+        var line = "loss \(Train.number(evaluation.loss))"
+        if let accuracy = evaluation.accuracy { line += "  accuracy \(Train.percent(accuracy))" }
+        var text = line + "  (\(evaluation.count) examples)\n"
+        if let matrix {
+            text += confusionMatrixText(matrix, classNames: dataset.classNames)
+        }
+        return text
     }
 }

@@ -17,7 +17,7 @@ struct Explain: ParsableCommand {
     @Option(help: "A model file written by `backprop train` (safetensors with architecture metadata).")
     var model: String
 
-    @Option(help: "The example's features, comma-separated (e.g. 4,7,0.85).")
+    @Option(help: "The example's features, comma-separated (e.g. 4,7,0.85), as in the data: the model's stored input scaling is applied to them.")
     var input: String?
 
     @Option(help: "The target: a class index for softmax cross-entropy, else one value per output (e.g. 0.9,0.8).")
@@ -70,11 +70,11 @@ struct Explain: ParsableCommand {
 
     /// The whole explanation as printed.
     func output() throws -> String {
-        let network: Network<Double> = try ModelFile.load(path: model, as: Double.self)
+        let (network, scaling): (Network<Double>, InputScaling) = try ModelFile.loadWithInputScaling(path: model)
         let (inputValues, targetValues) = try example(for: network)
         let explainer: ChainRuleExplainer
         do {
-            explainer = try ChainRuleExplainer(network: network, input: inputValues, target: targetValues)
+            explainer = try ChainRuleExplainer(network: network, input: inputValues, target: targetValues, inputScaling: scaling)
         } catch {
             throw CommandFailure(error.description)
         }

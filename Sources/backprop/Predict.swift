@@ -5,7 +5,13 @@ import Foundation
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print one prediction per row: the class and its probabilities, or the regression outputs.",
-        discussion: "A CSV row may hold only the features, or the features followed by the target column(s), which are ignored.")
+        discussion: """
+            A CSV row may hold only the features, or the features followed by the target \
+            column(s), which are ignored. The model's stored input scaling is applied first. The \
+            first line names the columns: class,p0,p1,… for classification (the predicted class, \
+            then the softmax probabilities, or σ of each output for binary cross-entropy), \
+            y0,y1,… for regression.
+            """)
 
     @Option(help: "A model file written by `backprop train`.")
     var model: String
@@ -17,6 +23,11 @@ struct Predict: ParsableCommand {
     var seed: UInt64 = 0
 
     func run() throws {
+        print(try output(), terminator: "")
+    }
+
+    /// The header line and one line per row, as printed.
+    func output() throws -> String {
         let (network, scaling): (Network<Float>, InputScaling) = try ModelFile.loadWithInputScaling(path: model)
         var inputs: Matrix<Float>
         switch try DataSource(parsing: data) {
@@ -39,13 +50,22 @@ struct Predict: ParsableCommand {
         try scaling.apply(to: &inputs)
         let outputs = try network.predict(inputs)
         let logits = try network.logits(inputs)
+        var lines = [Self.header(loss: network.loss, outputs: network.outputSize)]
         for r in 0..<outputs.rows {
             let values = outputs.row(r).map { String(format: "%.6g", Double($0)) }.joined(separator: ",")
             if network.loss.isClassification {
-                print("\(network.loss.predictedClass(logits: logits, row: r)),\(values)")
+                lines.append("\(network.loss.predictedClass(logits: logits, row: r)),\(values)")
             } else {
-                print(values)
+                lines.append(values)
             }
         }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// class,p0,…,p(k-1) for the classification losses; y0,…,y(k-1) for mse.
+    static func header(loss: LossFunction, outputs: Int) -> String {
+        loss.isClassification
+            ? (["class"] + (0..<outputs).map { "p\($0)" }).joined(separator: ",")
+            : (0..<outputs).map { "y\($0)" }.joined(separator: ",")
     }
 }

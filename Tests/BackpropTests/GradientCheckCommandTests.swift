@@ -40,6 +40,41 @@ import Testing
         #expect(try #require(failures.first).maximumRelativeError > 1e-3)
     }
 
+    /// A trained-looking network: saturated sigmoid units (weights × 6) and a batch it already
+    /// fits, so many gradients are tiny and J‴ is large. The plain relative error measures the
+    /// finite difference's noise there and exceeds 1e-6; the error beyond the difference's
+    /// uncertainty passes, and an entry off by 1% still fails.
+    @Test func tinyGradientsOfSaturatedNetworksPassAndWrongOnesStillFail() throws {
+        let network = try Network<Double>(sizes: [6, 12, 3], activation: .sigmoid, loss: .softmaxCrossEntropy,
+                                          initializer: .normalWithBias, seed: 8)
+        for (_, parameter) in network.parameters {
+            parameter.value.storage = parameter.value.storage.map { 6 * $0 }
+        }
+        let inputs = GradientCheck.randomBatch(for: network, rows: 8, seed: 9).inputs
+        // Targets: the network's own predicted classes, so the loss is near 0.
+        let logits = try network.logits(inputs)
+        let targets = Matrix<Double>(rows: 8, columns: 1, elements: (0..<8).map { Double(network.loss.predictedClass(logits: logits, row: $0)) })
+        let workspace = Workspace(network: network, batchSize: 8)
+        workspace.load(inputs: inputs, targets: targets)
+        network.computeGradients(in: workspace)
+        var analytic = network.parameters.map(\.parameter.gradient)
+        var plainWorst = 0.0
+        for ((_, parameter), gradient) in zip(network.parameters, analytic) {
+            for index in 0..<parameter.count {
+                let numeric = GradientCheck.centralDifference(of: parameter, at: index, step: 1e-5, network: network, workspace: workspace)
+                plainWorst = max(plainWorst, GradientCheck.relativeError(gradient.storage[index], numeric))
+            }
+        }
+        #expect(plainWorst > Self.threshold, "the premise: the plain relative error fails this correct network (\(plainWorst))")
+        let result = GradientCheck(maximumSamplesPerTensor: nil).compare(analytic: analytic, network: network, workspace: workspace)
+        #expect(result.passes(threshold: Self.threshold), "\(result.tensors)")
+        // The largest gradient entry of the first layer, off by 1%.
+        let index = analytic[0].storage.indices.max { abs(analytic[0].storage[$0]) < abs(analytic[0].storage[$1]) }!
+        analytic[0].storage[index] *= 1.01
+        let wrong = GradientCheck(maximumSamplesPerTensor: nil).compare(analytic: analytic, network: network, workspace: workspace)
+        #expect(wrong.failures(threshold: Self.threshold).map(\.name) == ["0.weight"])
+    }
+
     /// ReLU whose backward pass forgets the kink: it passes ∂J/∂A through unchanged.
     struct LeakyBackwardReLU: Layer {
         typealias Scalar = Double

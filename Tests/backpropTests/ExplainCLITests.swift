@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import BackpropCLI
-import Backprop
+@testable import Backprop
 
 /// `backprop explain`, `gradcheck` and `graph`: argument arrays that parse and ones that
 /// must fail, and end-to-end runs on seed 002's network saved at full precision.
@@ -115,16 +115,27 @@ import Backprop
             let (text, result) = try Gradcheck.parse(["--layers", "3,4,3,2", "--activation", "sigmoid", "--loss", loss.rawValue, "--seed", "2"]).check()
             #expect(result.passes(threshold: 1e-6), "\(loss): \(text)")
             #expect(result.tensors.map(\.name) == ["0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"])
-            #expect(text.contains("relative error = |backprop - numeric| / max(|backprop| + |numeric|, 1e-8)"))
+            #expect(text.contains("error = max(0, |backprop - numeric| - 4u) / max(|backprop| + |numeric|, 1e-8)"))
             #expect(text.contains("passed"))
         }
         try Gradcheck.parse(["--layers", "2,3,2", "--batch-size", "2"]).run()
     }
 
-    @Test func gradcheckFailsBelowAnImpossibleThreshold() throws {
-        // A relative error of exactly 0 everywhere is not reachable with h = 1e-2 on tanh.
-        let command = try Gradcheck.parse(["--layers", "2,3,2", "--step", "1e-2", "--threshold", "1e-15"])
-        #expect(throws: CommandFailure.self) { try command.run() }
+    /// A failing tensor stops the command with a one-line message naming it (exit status 1).
+    @Test func gradcheckFailsNamingTheTensor() throws {
+        let passing = GradientCheckResult.Tensor(name: "0.weight", shape: [3, 2], checkedCount: 6, maximumRelativeError: 1e-9,
+                                                  worstIndex: 1, analytic: 0.5, numeric: 0.5)
+        var failing = passing
+        failing.name = "2.bias"
+        failing.maximumRelativeError = 3e-4
+        try Gradcheck.verdict(GradientCheckResult(tensors: [passing], step: 1e-5), threshold: 1e-6)
+        do {
+            try Gradcheck.verdict(GradientCheckResult(tensors: [passing, failing], step: 1e-5), threshold: 1e-6)
+            Issue.record("a tensor above the threshold must fail")
+        } catch let failure as CommandFailure {
+            #expect("\(failure)".contains("error above 1.00e-06 in 2.bias 3.00e-04"), "\(failure)")
+            #expect(!"\(failure)".contains("0.weight"))
+        }
     }
 
     @Test func gradcheckOnAModelFileSamplesBigTensors() throws {

@@ -35,10 +35,25 @@ public enum InputScaling: Equatable, Sendable {
     }
 
     /// A scaling before fitting: what `fit(_:to:)` computes the statistics for.
-    public enum Kind: Equatable, Sendable, Codable {
+    /// `description` is its command-line form (`divide:255`, `standardize:per-feature`).
+    public enum Kind: Equatable, Sendable, Codable, CustomStringConvertible {
         case none
         case divide(by: Double)
         case standardize(scope: Scope)
+
+        /// The command-line form that `init(parsing:)` reads back.
+        public var description: String {
+            switch self {
+            case .none: "none"
+            case .divide(let divisor): "divide:\(Self.number(divisor))"
+            case .standardize(let scope): "standardize:\(scope.rawValue)"
+            }
+        }
+
+        /// 255 rather than 255.0; other values as Swift prints them (shortest round trip).
+        static func number(_ value: Double) -> String {
+            value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
+        }
 
         /// The accepted command-line forms.
         public static let syntax = "none, divide:DIVISOR (e.g. divide:255), standardize (per feature), standardize:global, standardize:per-feature"
@@ -72,6 +87,17 @@ public enum InputScaling: Equatable, Sendable {
     public struct ScalingError: Error, Equatable, Sendable, CustomStringConvertible {
         public var description: String
         public init(_ description: String) { self.description = description }
+    }
+
+    /// The transformation in words, for people: "x′ = x / 255", "x′ = (x − μ) / σ per
+    /// feature, μ and σ of the training data", "none".
+    public var formula: String {
+        switch self {
+        case .none: "none"
+        case .divide(let divisor): "x′ = x / \(Kind.number(divisor))"
+        case .standardize(.global, _, _): "x′ = (x − μ) / σ, one μ and σ over all features of the training data"
+        case .standardize(.perFeature, _, _): "x′ = (x − μ) / σ per feature, μ and σ of the training data"
+        }
     }
 
     /// The kind this scaling was fitted as.

@@ -26,13 +26,26 @@ public final class ChainRuleExplainer {
     /// Runs the example forward and backward.
     ///
     /// - Parameters:
-    ///   - input: one value per network input.
+    ///   - input: one value per network input, as given (a data row): the model's
+    ///     `inputScaling` is applied to it first, exactly as training and prediction apply it,
+    ///     and the trace explains the forward pass on the scaled x′.
     ///   - target: a class index (softmax cross-entropy), or one value per output (mse; binary
     ///     cross-entropy, in [0, 1]).
-    public init(network: Network<Double>, input: [Double], target: [Double]) throws(ExplainError) {
+    ///   - inputScaling: the scaling stored with the model (`ModelFile.loadWithInputScaling`).
+    public init(network: Network<Double>, input givenInput: [Double], target: [Double],
+                inputScaling: InputScaling = .none) throws(ExplainError) {
         stages = try DenseStage.stages(of: network)
-        guard input.count == network.inputSize else {
-            throw ExplainError("the input has \(input.count) value(s), but the network takes \(network.inputSize)")
+        guard givenInput.count == network.inputSize else {
+            throw ExplainError("the input has \(givenInput.count) value(s), but the network takes \(network.inputSize)")
+        }
+        if let bad = givenInput.firstIndex(where: { !$0.isFinite }) {
+            throw ExplainError("input value \(bad + 1) is \(givenInput[bad]), not a finite number")
+        }
+        let input: [Double]
+        do {
+            input = try inputScaling.applied(to: Matrix(rows: 1, columns: givenInput.count, elements: givenInput)).row(0)
+        } catch {
+            throw ExplainError("the model's input scaling: \(error.description)")
         }
         let targetColumns = network.loss.targetColumns(outputSize: network.outputSize)
         guard target.count == targetColumns else {
@@ -46,9 +59,6 @@ public final class ChainRuleExplainer {
         } catch {
             throw ExplainError("target: \(error.description)")
         }
-        if let bad = input.firstIndex(where: { !$0.isFinite }) {
-            throw ExplainError("input value \(bad + 1) is \(input[bad]), not a finite number")
-        }
         self.network = network
         workspace = Workspace(network: network, batchSize: 1)
         workspace.load(inputs: Matrix(rows: 1, columns: input.count, elements: input), targets: targets)
@@ -56,8 +66,13 @@ public final class ChainRuleExplainer {
         var gradients: [String: Matrix<Double>] = [:]
         for (name, parameter) in network.parameters { gradients[name] = parameter.gradient }
         backpropagation = gradients
-        example = Self.exampleValues(
+        var example = Self.exampleValues(
             stages: stages, workspace: workspace, loss: network.loss, lossValue: loss, input: input, target: target)
+        if inputScaling != .none {
+            example.givenInput = givenInput
+            example.inputScaling = inputScaling
+        }
+        self.example = example
     }
 
     /// Forward values from the workspace, then ∂L/∂output and the deltas worked neuron by

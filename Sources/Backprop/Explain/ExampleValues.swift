@@ -1,7 +1,13 @@
 /// One example pushed through a network: the input, the target, every layer's neurons, the
 /// loss L of this example alone (N = 1) and ∂L/∂ of the network's output.
 public struct ExampleValues: Equatable, Sendable {
+    /// x as the network sees it: after the model's input scaling, if it has one.
     public var input: [Double]
+    /// x as it was given (a data row, or `--input`), before the model's input scaling; nil
+    /// when the model has none (then it equals `input`).
+    public var givenInput: [Double]? = nil
+    /// The input scaling stored with the model, which turned `givenInput` into `input`.
+    public var inputScaling: InputScaling = .none
     /// The target as given: a class index for softmax cross-entropy, one value per output
     /// otherwise.
     public var target: [Double]

@@ -1,5 +1,6 @@
 /// What a `GradientCheck` found: per parameter tensor, the largest relative error between
-/// backpropagation and the central finite difference over the checked entries.
+/// backpropagation and the central finite difference, beyond the finite difference's own
+/// uncertainty, over the checked entries.
 public struct GradientCheckResult: Equatable, Sendable {
     public struct Tensor: Equatable, Sendable {
         /// The state-dict name, e.g. `0.weight`.
@@ -8,13 +9,17 @@ public struct GradientCheckResult: Equatable, Sendable {
         public var shape: [Int]
         /// How many entries were compared.
         public var checkedCount: Int
-        /// The largest relative error; NaN if a gradient or the cost was not finite.
+        /// The largest relative error beyond the finite difference's uncertainty
+        /// (`GradientCheck.relativeError(_:_:uncertainty:)`); NaN if a gradient or the cost was
+        /// not finite.
         public var maximumRelativeError: Double
         /// The row-major index of the worst entry; nil if nothing was checked.
         public var worstIndex: Int?
         /// Backpropagation's and the finite difference's values at the worst entry.
         public var analytic: Double
         public var numeric: Double
+        /// The finite difference's uncertainty u at the worst entry.
+        public var uncertainty: Double = 0
 
         /// The number of entries in the tensor.
         public var count: Int { shape.reduce(1, *) }

@@ -35,7 +35,13 @@ public struct TraceFormatter: Sendable {
     public func text(network: Network<Double>, example: ExampleValues, traces: [ChainRuleTrace], table: [ChainRuleTrace] = []) -> String {
         var lines: [String] = []
         lines.append("network: \(network.layerDescription), loss \(network.loss.rawValue)")
-        lines.append("example: x = (\(list(example.input))), \(targetDescription(example)); L is this example's loss (N = 1)")
+        if let given = example.givenInput {
+            lines.append("example: x = (\(list(given))) as given, \(targetDescription(example)); L is this example's loss (N = 1)")
+            lines.append("input scaling stored in the model: \(example.inputScaling.formula); the network sees x′ = (\(list(example.input)))")
+            lines.append("  (below, x and a⁽⁰⁾ stand for x′)")
+        } else {
+            lines.append("example: x = (\(list(example.input))), \(targetDescription(example)); L is this example's loss (N = 1)")
+        }
         lines.append("")
         lines.append("Forward pass")
         lines += forwardLines(network: network, example: example).map { "  " + $0 }
@@ -223,7 +229,12 @@ public struct TraceFormatter: Sendable {
     public func markdown(network: Network<Double>, example: ExampleValues, traces: [ChainRuleTrace], table: [ChainRuleTrace] = []) -> String {
         var lines: [String] = []
         lines.append("**Network** \(network.layerDescription), loss `\(network.loss.rawValue)`  ")
-        lines.append("**Example** x = (\(list(example.input))), \(targetDescription(example)); L is this example's loss (N = 1)")
+        if let given = example.givenInput {
+            lines.append("**Example** x = (\(list(given))) as given, \(targetDescription(example)); L is this example's loss (N = 1)  ")
+            lines.append("**Input scaling** stored in the model: \(example.inputScaling.formula); the network sees x′ = (\(list(example.input))), written x below")
+        } else {
+            lines.append("**Example** x = (\(list(example.input))), \(targetDescription(example)); L is this example's loss (N = 1)")
+        }
         lines.append("")
         lines.append("### Forward pass")
         lines.append("")
@@ -314,6 +325,12 @@ public struct TraceFormatter: Sendable {
             ("loss_function", .string(network.loss.rawValue)),
             ("input", numbers(example.input)),
             ("target", numbers(example.target)),
+        ]
+        if let given = example.givenInput {
+            members.append(("given_input", numbers(given)))
+            members.append(("input_scaling", .string(example.inputScaling.formula)))
+        }
+        members += [
             ("layers", .array(example.layers.map { layer in
                 var object: [(key: String, value: JSONValue)] = [("layer", .integer(layer.number)), ("z", numbers(layer.z))]
                 if let activation = layer.activation {

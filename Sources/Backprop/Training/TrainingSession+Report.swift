@@ -43,7 +43,7 @@ extension TrainingSession {
             ("batch size", String(trainer.configuration.batchSize)),
             ("epochs", "\(history.count) of \(recipe.epochs)"),
             ("initialization", recipe.initialWeights.map { "from \($0)" } ?? recipe.initializer.rawValue),
-            ("input scaling", "\(inputScaling.kind)"),
+            ("input scaling", inputScaling.formula),
             ("shuffle", recipe.shuffle ? "every epoch (seed \(recipe.seed))" : "no (file order)"),
         ]
         if recipe.l2 != 0 { pairs.append(("L2 penalty λ", String(recipe.l2))) }
