@@ -139,6 +139,9 @@ struct Train: ParsableCommand {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let checkpointEvery, checkpointEvery < 1 { throw ValidationError("--checkpoint-every must be at least 1") }
         if checkpointEvery != nil && checkpointDirectory == nil && resume == nil { throw ValidationError("--checkpoint-every needs --checkpoint-dir") }
+        if resume != nil, !recipeOptionsGiven.isEmpty {
+            throw ValidationError("--resume continues the checkpointed run with its own settings; \(recipeOptionsGiven.joined(separator: ", ")) cannot change it (start a new run instead; --epochs may extend it)")
+        }
     }
 
     /// The recipe the options describe: the preset's (or the defaults), then every option given.
@@ -180,12 +183,39 @@ struct Train: ParsableCommand {
         return recipe
     }
 
+    /// Options that define a run: `--resume` takes them from the checkpoint, so giving one
+    /// beside it is refused rather than silently ignored.
+    var recipeOptionsGiven: [String] {
+        var given: [String] = []
+        func note(_ isSet: Bool, _ name: String) { if isSet { given.append(name) } }
+        note(preset != nil, "--preset"); note(data != nil, "--data"); note(validation != nil, "--validation")
+        note(validationSplit != nil, "--validation-split"); note(noValidation, "--no-validation"); note(scale != nil, "--scale")
+        note(layers != nil, "--layers"); note(activation != nil, "--activation"); note(loss != nil, "--loss")
+        note(noHiddenBias, "--no-hidden-bias"); note(initializer != nil, "--init"); note(initWeights != nil, "--init-weights")
+        note(optimizer != nil, "--optimizer"); note(learningRate != nil, "--learning-rate"); note(momentum != nil, "--momentum")
+        note(weightDecay != nil, "--weight-decay"); note(schedule != nil, "--schedule"); note(batchSize != nil, "--batch-size")
+        note(l2 != nil, "--l2"); note(seed != nil, "--seed"); note(noShuffle, "--no-shuffle")
+        note(ieeeSubnormals, "--ieee-subnormals"); note(earlyStopping != nil, "--early-stopping")
+        note(restoreBestWeights, "--restore-best-weights")
+        return given
+    }
+
     func run() throws {
         let outputPath = output ?? Self.defaultOutput
-        // A path the user named is never replaced silently; the default output is ours to refresh.
-        if output != nil && !overwrite && FileManager.default.fileExists(atPath: outputPath) {
+        // A path the user named is never replaced without --overwrite (nor is a file that
+        // appears there during training); the default output is ours to refresh.
+        let replacesOutput = overwrite || output == nil
+        if !replacesOutput && OutputPaths.exists(outputPath) {
             throw CommandFailure("\(outputPath) already exists; pass --overwrite to replace it or choose another --output")
         }
+        try OutputPaths.checkWritableFile(outputPath, option: "--output")
+        if let metrics { try OutputPaths.checkWritableFile(metrics, option: "--metrics") }
+        if let report { try OutputPaths.checkWritableFile(report, option: "--report") }
+        if let tensorboard { try OutputPaths.checkWritableDirectory(tensorboard, option: "--tensorboard") }
+        if let checkpointDirectory { try OutputPaths.checkWritableDirectory(checkpointDirectory, option: "--checkpoint-dir") }
+        AtomicFile.removeStaleTemporaryFiles(for: outputPath)
+        if let directory = checkpointDirectory ?? resume { AtomicFile.removeStaleTemporaryFiles(for: Checkpoint<Float>.path(in: directory)) }
+
         let session = try resume.map { try TrainingSession(resumingFrom: $0, epochs: epochs) } ?? TrainingSession(recipe: recipe())
         let network = session.network
         let batchSize = session.trainer.configuration.batchSize
@@ -195,6 +225,7 @@ struct Train: ParsableCommand {
         }
         var reportedThreads = false
         let recipe = session.recipe
+        let epochsBefore = session.trainer.completedEpochs
 
         let progress = ProgressDisplay(enabled: !quiet && TerminalDetection.isTerminal(fileDescriptor: 1), epochs: recipe.epochs)
         if !quiet {
@@ -206,17 +237,21 @@ struct Train: ParsableCommand {
             if session.trainer.completedEpochs > 0 || session.trainer.position.batchesIntoEpoch > 0 {
                 print("resuming after epoch \(session.trainer.completedEpochs), step \(session.trainer.completedSteps)")
             }
+            fflush(nil)
         }
         let metricsWriter = try metrics.map { try MetricsWriter(path: $0, history: session.history) }
         let tensorBoard = try tensorboard.map { try TensorBoardWriter(directory: $0) }
         let checkpoints = (checkpointDirectory ?? resume).map {
             TrainingSession.CheckpointPolicy(directory: $0, everySteps: checkpointEvery)
         }
+        let stop = StopRequest.shared
+        stop.install()
         do {
             try session.run(checkpoints: checkpoints) { event in
                 switch event {
                 case .step(let step):
                     progress.update(step)
+                    try stop.check()
                 case .epochEnded(let epochMetrics):
                     progress.clear()
                     if !quiet { print(Self.format(epochMetrics, of: recipe.epochs)) }
@@ -224,6 +259,8 @@ struct Train: ParsableCommand {
                         print("threads: \(choice)")
                         reportedThreads = true
                     }
+                    // Redirected output is block-buffered: a log read after a kill shows every epoch.
+                    fflush(nil)
                     try metricsWriter?.append(epochMetrics)
                     if let tensorBoard { try TrainingSession.log(epochMetrics, to: tensorBoard) }
                 case .checkpointWritten:
@@ -236,17 +273,50 @@ struct Train: ParsableCommand {
             }
         } catch let error as TrainingError {
             progress.clear()
-            // The network holds the last epoch's finite parameters: keep them on disk.
-            try session.saveModel(to: outputPath)
+            // The network holds the last epoch's finite parameters: keep them on disk, unless
+            // no epoch of this run finished (they are the initial ones, worth nothing).
+            guard session.trainer.completedEpochs > epochsBefore else {
+                throw CommandFailure(error.description + " No epoch finished, so nothing was saved"
+                    + (OutputPaths.exists(outputPath) ? " (\(outputPath) was left as it is)." : "."))
+            }
+            try OutputPaths.save(session, to: outputPath, replacing: replacesOutput)
             throw CommandFailure(error.description + " The parameters after the last finite epoch were saved to \(outputPath).")
+        } catch let interrupted as StopRequest.Interrupted {
+            progress.clear()
+            let name = StopRequest.name(interrupted.signal)
+            let at = "epoch \(session.trainer.completedEpochs + 1), step \(session.trainer.completedSteps)"
+            if let checkpoints {
+                try session.writeCheckpoint(to: checkpoints.directory)
+                let command = "backprop train --resume \(checkpoints.directory)" + (output.map { " --output \($0)" } ?? "")
+                FileHandle.standardError.write(Data("backprop: stopped by \(name) in \(at); checkpoint saved to \(Checkpoint<Float>.path(in: checkpoints.directory)); continue with: \(command)\n".utf8))
+            } else {
+                FileHandle.standardError.write(Data("backprop: stopped by \(name) in \(at); nothing was saved (with --checkpoint-dir DIR a stopped run can be resumed)\n".utf8))
+            }
+            throw ExitCode(128 + interrupted.signal)
+        } catch {
+            // A failed metrics, TensorBoard or checkpoint write: the trained model is still kept.
+            progress.clear()
+            guard session.trainer.completedEpochs > epochsBefore else { throw error }
+            try OutputPaths.save(session, to: outputPath, replacing: replacesOutput)
+            throw CommandFailure("\(Self.message(error)); the model after epoch \(session.trainer.completedEpochs) was saved to \(outputPath)")
         }
         try tensorBoard?.close()
-        try session.saveModel(to: outputPath)
+        try OutputPaths.save(session, to: outputPath, replacing: replacesOutput)
         try printSummary(session, outputPath: outputPath)
         if let report {
-            try session.report().write(toFile: report)
+            do {
+                try session.report().write(toFile: report)
+            } catch {
+                throw CommandFailure("--report: \(Self.message(error)) (the model was saved to \(outputPath))")
+            }
             if !quiet { print("report: \(report)") }
         }
+    }
+
+    /// An error's one-line text, without Foundation's domain and code.
+    static func message(_ error: any Error) -> String {
+        if error is CocoaError || type(of: error) == NSError.self { return OutputPaths.reason(error) }
+        return String(describing: error)
     }
 
     func printSummary(_ session: TrainingSession, outputPath: String) throws {

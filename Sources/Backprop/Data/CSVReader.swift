@@ -9,10 +9,19 @@ public enum CSVReader {
         init(description: String) { self.description = description.escapingControlCharacters }
     }
 
+    /// A field as quoted in a message: at most 40 characters, then "… (N characters)".
+    static func excerpt(_ field: String) -> String {
+        field.count <= 40 ? field : String(field.prefix(40)) + "… (\(field.count) characters)"
+    }
+
     /// Every data row as numbers, with the header (if any) returned separately.
     public static func read(path: String) throws(CSVReader.Error) -> (header: [String]?, rows: [[Double]]) {
-        guard FileManager.default.fileExists(atPath: path) else {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw Error(description: "\(path): no such file")
+        }
+        guard !isDirectory.boolValue else {
+            throw Error(description: "\(path): is a directory, not a CSV file")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Error(description: "\(path): cannot read the file")
@@ -27,7 +36,9 @@ public enum CSVReader {
         for (lineIndex, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            let numbers = fields.map { Double($0) }
+            // Double(String) stops at a NUL byte ("1\0xyz" would read as 1): a field with one is
+            // not a number.
+            let numbers = fields.map { $0.utf8.contains(0) ? nil : Double($0) }
             if rows.isEmpty && header == nil && numbers.contains(where: { $0 == nil }) && lineIndex == 0 {
                 header = fields
                 width = fields.count
@@ -41,10 +52,10 @@ public enum CSVReader {
             row.reserveCapacity(fields.count)
             for (column, number) in numbers.enumerated() {
                 guard let number else {
-                    throw Error(description: "\(path): line \(lineIndex + 1), column \(column + 1): '\(fields[column])' is not a number")
+                    throw Error(description: "\(path): line \(lineIndex + 1), column \(column + 1): '\(Self.excerpt(fields[column]))' is not a number")
                 }
                 guard number.isFinite else {
-                    throw Error(description: "\(path): line \(lineIndex + 1), column \(column + 1): \(fields[column]) is not a finite number")
+                    throw Error(description: "\(path): line \(lineIndex + 1), column \(column + 1): \(Self.excerpt(fields[column])) is not a finite number")
                 }
                 row.append(number)
             }

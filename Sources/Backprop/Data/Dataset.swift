@@ -20,10 +20,27 @@ public struct Dataset<Scalar: NetworkScalar>: Sendable {
 
     /// The number of classes implied by integer class-index targets (max + 1), or nil when
     /// targets have several columns.
-    public var classCountFromLabels: Int? {
-        guard targets.columns == 1, let maximum = targets.storage.max() else { return nil }
-        return Int(maximum) + 1
+    /// - Throws: `ShapeError` naming the row when a label is not an integer in
+    ///   0..<`maximumClassCount`, with the number of distinct labels present (a continuous
+    ///   target read as class labels makes hundreds of them).
+    public func classCountFromLabels() throws(ShapeError) -> Int? {
+        guard targets.columns == 1, !targets.storage.isEmpty else { return nil }
+        var maximum = 0
+        for (row, value) in targets.storage.enumerated() {
+            guard value >= 0, value < Scalar(Self.maximumClassCount), value.rounded(.towardZero) == value else {
+                let distinct = Set(targets.storage.prefix(100_000)).count
+                let problem = !value.isFinite || value.rounded(.towardZero) != value ? "is not an integer"
+                    : value < 0 ? "is negative" : "is \(Self.maximumClassCount) or more"
+                throw ShapeError("row \(row + 1): class label \(value) \(problem); class labels are integers 0, 1, …, below \(Self.maximumClassCount) (\(distinct) distinct target values here). For a continuous target use --loss mse")
+            }
+            maximum = max(maximum, Int(value))
+        }
+        return maximum + 1
     }
+
+    /// The most classes a data set's labels may imply: a softmax output of 65 536 units over
+    /// a 1000-unit hidden layer is already 262 MB of Float weights.
+    public static var maximumClassCount: Int { 65_536 }
 
     /// Converts to another scalar type.
     public func converted<Other: NetworkScalar>(to: Other.Type = Other.self) -> Dataset<Other> {

@@ -15,11 +15,18 @@ import Musl
 /// flushed so that the rename itself survives a crash. If anything fails before the rename,
 /// the temporary file is removed and the target is left untouched. A replaced target keeps
 /// its permission bits; a new one gets 0644 less the process's umask.
+///
+/// Without `replacing`, the temporary file is hard-linked to the target instead, which fails
+/// (EEXIST) if anything is there by then, a dangling symbolic link included: no check-then-
+/// write race lets a file that appeared meanwhile be replaced. With `replacing`, a symbolic
+/// link is followed and its target replaced, so the link stays a link.
 public enum AtomicFile {
     /// Writes `bytes` to `path` atomically.
     ///
-    /// - Throws: ``AtomicFileError`` naming the path and the failed step.
-    public static func write(_ bytes: [UInt8], to path: String) throws(AtomicFileError) {
+    /// - Throws: ``AtomicFileError`` naming the path and the failed step; without
+    ///   `replacing`, one with `errorNumber` EEXIST when something is at `path`.
+    public static func write(_ bytes: [UInt8], to path: String, replacing: Bool = true) throws(AtomicFileError) {
+        let path = replacing ? resolvingSymbolicLinks(path) : path
         let (directory, name) = try directoryAndName(of: path)
         let temporaryPath = directory + "/." + name + ".tmp-\(getpid())-"
             + String(UInt64.random(in: 0...UInt64.max), radix: 16)
@@ -48,18 +55,72 @@ public enum AtomicFile {
             unlink(temporaryPath)
             throw AtomicFileError(path: path, step: "cannot close the temporary file", errorNumber: closeError)
         }
-        guard rename(temporaryPath, path) == 0 else {
-            let renameError = errno
+        if replacing {
+            guard rename(temporaryPath, path) == 0 else {
+                let renameError = errno
+                unlink(temporaryPath)
+                throw AtomicFileError(
+                    path: path, step: "cannot rename the temporary file over it", errorNumber: renameError)
+            }
+        } else {
+            let linked = link(temporaryPath, path) == 0
+            let linkError = errno
             unlink(temporaryPath)
-            throw AtomicFileError(
-                path: path, step: "cannot rename the temporary file over it", errorNumber: renameError)
+            guard linked else {
+                throw AtomicFileError(
+                    path: path, step: linkError == EEXIST ? "it already exists" : "cannot link the temporary file to it",
+                    errorNumber: linkError)
+            }
         }
         try syncDirectory(directory, path: path)
     }
 
+    /// `path`, or where its chain of symbolic links ends (at most 40 links, as the kernel's
+    /// limit; a relative link is taken relative to the link's directory).
+    static func resolvingSymbolicLinks(_ path: String) -> String {
+        var current = path
+        for _ in 0..<40 {
+            var buffer = [CChar](repeating: 0, count: 4097)
+            let count = readlink(current, &buffer, 4096)
+            guard count > 0 else { return current }
+            let target = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if target.hasPrefix("/") {
+                current = target
+            } else if let slash = current.lastIndex(of: "/") {
+                current = String(current[...slash]) + target
+            } else {
+                current = target
+            }
+        }
+        return current
+    }
+
+    /// Removes temporary files of ours next to `path` (`.<name>.tmp-<pid>-<hex>`) whose
+    /// process no longer runs: what a kill -9 in the middle of a write leaves behind.
+    /// Returns how many were removed.
+    @discardableResult
+    public static func removeStaleTemporaryFiles(for path: String) -> Int {
+        guard let (directory, name) = try? directoryAndName(of: path),
+              let handle = opendir(directory) else { return 0 }
+        defer { closedir(handle) }
+        let prefix = "." + name + ".tmp-"
+        var stale: [String] = []
+        while let entry = readdir(handle) {
+            let fileName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            guard fileName.hasPrefix(prefix) else { continue }
+            let rest = fileName.dropFirst(prefix.count).split(separator: "-")
+            guard rest.count == 2, let pid = Int32(rest[0]), pid > 0, rest[1].allSatisfy(\.isHexDigit) else { continue }
+            if pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH { stale.append(directory + "/" + fileName) }
+        }
+        for file in stale { unlink(file) }
+        return stale.count
+    }
+
     /// Writes the UTF-8 bytes of `text` to `path` atomically, as the `[UInt8]` overload does.
-    public static func write(_ text: String, to path: String) throws(AtomicFileError) {
-        try write(Array(text.utf8), to: path)
+    public static func write(_ text: String, to path: String, replacing: Bool = true) throws(AtomicFileError) {
+        try write(Array(text.utf8), to: path, replacing: replacing)
     }
 
     /// The directory (without a trailing slash, "." when none is given) and the file name.

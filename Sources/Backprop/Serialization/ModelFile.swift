@@ -43,7 +43,7 @@ public enum ModelFile {
     /// transform inputs as training did.
     public static func save<Scalar: NetworkScalar>(
         _ network: Network<Scalar>, to path: String, inputScaling: InputScaling = .none,
-        extraMetadata: [String: String] = [:], fullPrecision: Bool = false
+        extraMetadata: [String: String] = [:], fullPrecision: Bool = false, replacing: Bool = true
     ) throws {
         var tensors: [SafeTensor] = []
         for (name, parameter) in network.parameters {
@@ -58,7 +58,7 @@ public enum ModelFile {
         metadata["format"] = "pt"
         metadata[architectureKey] = try encodeArchitecture(network.architecture)
         if inputScaling != .none { metadata[inputScalingKey] = inputScaling.encodedMetadata }
-        try SafeTensors(tensors: tensors, metadata: metadata).write(to: path)
+        try SafeTensors(tensors: tensors, metadata: metadata).write(to: path, replacing: replacing)
     }
 
     /// Reads a model written by `save`, rebuilding the network from its metadata.

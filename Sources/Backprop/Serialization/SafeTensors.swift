@@ -316,8 +316,8 @@ public struct SafeTensors: Equatable, Sendable {
 
     /// Writes the file atomically (see ``AtomicFile``): `path` holds either its old contents
     /// or the complete new file.
-    public func write(to path: String) throws(AtomicFileError) {
-        try AtomicFile.write(serialized(), to: path)
+    public func write(to path: String, replacing: Bool = true) throws(AtomicFileError) {
+        try AtomicFile.write(serialized(), to: path, replacing: replacing)
     }
 
     // MARK: Reading

@@ -83,6 +83,7 @@ public final class Network<Scalar: NetworkScalar> {
         guard sizes.count >= 2, sizes.allSatisfy({ $0 > 0 }) else {
             throw ShapeError("network: layer sizes must be at least two positive numbers (input and output), got \(sizes)")
         }
+        _ = try NetworkSize(sizes: sizes, batchSize: 1)  // no overflowing tensor size
         var generator = SeededGenerator(seed: seed)
         var layers: [any Layer<Scalar>] = []
         for index in 0..<(sizes.count - 1) {

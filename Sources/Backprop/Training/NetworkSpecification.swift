@@ -43,9 +43,11 @@ public struct NetworkSpecification: Sendable, Equatable {
 
     /// The output width for a data set: the number of classes (softmax cross-entropy), 1
     /// (binary cross-entropy) or the number of target columns (mse).
-    public static func outputSize<Scalar>(for dataset: Dataset<Scalar>, loss: LossFunction) -> Int {
+    /// - Throws: `ShapeError` for class labels that are not integers below
+    ///   `Dataset.maximumClassCount`.
+    public static func outputSize<Scalar>(for dataset: Dataset<Scalar>, loss: LossFunction) throws(ShapeError) -> Int {
         switch loss {
-        case .softmaxCrossEntropy: max(dataset.classCountFromLabels ?? dataset.targets.columns, 2)
+        case .softmaxCrossEntropy: max(try dataset.classCountFromLabels() ?? dataset.targets.columns, 2)
         case .binaryCrossEntropy, .meanSquaredError: dataset.targets.columns
         }
     }

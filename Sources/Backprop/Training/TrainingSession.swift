@@ -55,15 +55,29 @@ public final class TrainingSession {
             initial = try ModelFile.initialNetwork(path: path, specification: specification, as: Float.self)
             specification.sizes = initial!.layerSizes
         }
+        if let sizes = specification.sizes {
+            // Before the data is read: a size that cannot be trained here is refused at once.
+            try NetworkSize(sizes: sizes, batchSize: recipe.batchSize).checkFits(sizes: sizes, batchSize: recipe.batchSize)
+        }
         let loaded: LoadedData<Float> = try source.load(
             loss: recipe.loss, outputSize: specification.declaredOutputSize ?? 1, seed: recipe.seed)
-        let network = try initial ?? specification.makeNetwork(
-            sizes: specification.resolvedSizes(
-                featureCount: loaded.training.featureCount,
-                outputSize: specification.declaredOutputSize ?? NetworkSpecification.outputSize(for: loaded.training, loss: recipe.loss)),
-            as: Float.self)
+        let sizes = try specification.resolvedSizes(
+            featureCount: loaded.training.featureCount,
+            outputSize: try specification.declaredOutputSize ?? Self.outputSize(for: loaded.training, loss: recipe.loss, data: recipe.data))
+        let batchSize = recipe.batchSize == 0 ? loaded.training.count : recipe.batchSize
+        try NetworkSize(sizes: sizes, batchSize: batchSize).checkFits(sizes: sizes, batchSize: batchSize)
+        let network = try initial ?? specification.makeNetwork(sizes: sizes, as: Float.self)
         try self.init(recipe: recipe, network: network, loaded: loaded, scaling: nil, optimizer: recipe.makeOptimizer(),
                       position: nil, scheduler: nil, earlyStopping: nil, history: [], best: nil)
+    }
+
+    /// `NetworkSpecification.outputSize`, with the data set named in its error.
+    static func outputSize(for training: Dataset<Float>, loss: LossFunction, data: String) throws -> Int {
+        do {
+            return try NetworkSpecification.outputSize(for: training, loss: loss)
+        } catch {
+            throw ShapeError("\(data): \(error.description)")
+        }
     }
 
     /// Continues the run checkpointed in `directory`; `epochs` can extend it.
@@ -199,8 +213,9 @@ public final class TrainingSession {
         try checkpoint.write(to: directory)
     }
 
-    /// Saves the model (with the input scaling in its metadata) atomically.
-    public func saveModel(to path: String) throws {
-        try ModelFile.save(network, to: path, inputScaling: inputScaling)
+    /// Saves the model (with the input scaling in its metadata) atomically; without
+    /// `replacing`, never over anything already at `path` (`AtomicFile`).
+    public func saveModel(to path: String, replacing: Bool = true) throws {
+        try ModelFile.save(network, to: path, inputScaling: inputScaling, replacing: replacing)
     }
 }

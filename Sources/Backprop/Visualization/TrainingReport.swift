@@ -104,12 +104,12 @@ public struct TrainingReport: Sendable {
             """
     }
 
-    /// Writes `html()` to `path` (UTF-8), replacing any existing file.
+    /// Writes `html()` to `path` (UTF-8) atomically, replacing any existing file.
     public func write(toFile path: String) throws {
         do {
-            try html().write(toFile: path, atomically: true, encoding: .utf8)
+            try AtomicFile.write(html(), to: path)
         } catch {
-            throw TrainingReportError.cannotWrite(path: path, reason: "\(error)")
+            throw TrainingReportError.cannotWrite(path: path, reason: "\(error.step)\(error.errorNumber.map { ": " + String(cString: strerror($0)) } ?? "")")
         }
     }
 
