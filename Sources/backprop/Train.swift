@@ -21,13 +21,13 @@ struct Train: ParsableCommand {
     @Option(help: "Validation data (same forms as --data); its test split is used when it has one.")
     var validation: String?
 
-    @Option(name: .customLong("validation-split"), help: "Fraction of the training data held out for validation (seeded).")
+    @Option(name: .customLong("validation-split"), parsing: .unconditional, help: "Fraction of the training data held out for validation (seeded).")
     var validationSplit: Double?
 
     @Flag(name: .customLong("no-validation"), help: "No validation set, even if the preset holds one out.")
     var noValidation = false
 
-    @Option(help: "Input scaling fitted on the training part: none, divide:255, standardize, standardize:global. (default: none)")
+    @Option(help: "Input scaling fitted on the training part: auto, none, divide:DIVISOR (e.g. divide:255), standardize (per feature), standardize:per-feature, standardize:global. auto divides 8-bit images by 255 and standardizes other data per feature; the fitted scaling is stored in the model and applied by every command. (default: auto)")
     var scale: String?
 
     // MARK: Network
@@ -56,25 +56,25 @@ struct Train: ParsableCommand {
     @Option(help: "Optimizer: sgd, momentum, nesterov, adam, adamw, rmsprop. (default: sgd)")
     var optimizer: String?
 
-    @Option(name: .customLong("learning-rate"), help: "Step size α. (default: 0.5)")
+    @Option(name: .customLong("learning-rate"), parsing: .unconditional, help: "Step size α. (default: 0.5)")
     var learningRate: Double?
 
-    @Option(help: "Momentum μ for sgd/momentum/nesterov/rmsprop.")
+    @Option(parsing: .unconditional, help: "Momentum μ for sgd/momentum/nesterov/rmsprop.")
     var momentum: Double?
 
-    @Option(name: .customLong("weight-decay"), help: "Weight decay as PyTorch's optimizers apply it (decoupled for adamw).")
+    @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: "Weight decay as PyTorch's optimizers apply it (decoupled for adamw).")
     var weightDecay: Double?
 
     @Option(help: "Learning-rate schedule: constant, step:SIZE:GAMMA, exponential:GAMMA, cosine[:MIN], plateau[:FACTOR:PATIENCE].")
     var schedule: String?
 
-    @Option(help: "Examples per minibatch; 0 = the whole training set (full-batch gradient descent). (default: 32)")
+    @Option(parsing: .unconditional, help: "Examples per minibatch; 0 = the whole training set (full-batch gradient descent). (default: 32)")
     var batchSize: Int?
 
-    @Option(help: "Passes over the training data. (default: 100)")
+    @Option(parsing: .unconditional, help: "Passes over the training data. (default: 100)")
     var epochs: Int?
 
-    @Option(help: "L2 penalty λ·Σ‖W‖² on weights only (gradient 2λW). (default: 0)")
+    @Option(parsing: .unconditional, help: "L2 penalty λ·Σ‖W‖² on weights only (gradient 2λW). (default: 0)")
     var l2: Double?
 
     @Option(help: "Seed for initialization, shuffling, splits and built-in data. (default: 0)")
@@ -86,13 +86,13 @@ struct Train: ParsableCommand {
     @Flag(help: "Keep IEEE 754 subnormal values (below 2⁻¹²⁶ in Float) during training steps instead of flushing them to zero as XLA does on CPU (the default): strict, but several times slower on CPUs that handle subnormals in microcode when saturated sigmoid units make them.")
     var ieeeSubnormals = false
 
-    @Option(name: .customLong("early-stopping"), help: "Stop after this many epochs without improvement of the validation loss (training loss without validation).")
+    @Option(name: .customLong("early-stopping"), parsing: .unconditional, help: "Stop after this many epochs without improvement of the validation loss (training loss without validation).")
     var earlyStopping: Int?
 
     @Flag(name: .customLong("restore-best-weights"), help: "With --early-stopping, end with the best epoch's parameters.")
     var restoreBestWeights = false
 
-    @Option(help: "Threads for the training step (default: what is fastest for the model's size; between ~1 and ~50 MFLOP per step, one and two threads are timed on the first steps and the faster kept).")
+    @Option(parsing: .unconditional, help: "Threads for the training step (default: what is fastest for the model's size; between ~1 and ~50 MFLOP per step, one and two threads are timed on the first steps and the faster kept).")
     var threads: Int?
 
     // MARK: Output
@@ -115,7 +115,7 @@ struct Train: ParsableCommand {
     @Option(name: .customLong("checkpoint-dir"), help: "Write a checkpoint into this directory after every epoch.")
     var checkpointDirectory: String?
 
-    @Option(name: .customLong("checkpoint-every"), help: "Also checkpoint every N optimizer steps (needs --checkpoint-dir).")
+    @Option(name: .customLong("checkpoint-every"), parsing: .unconditional, help: "Also checkpoint every N optimizer steps (needs --checkpoint-dir).")
     var checkpointEvery: Int?
 
     @Option(help: "Continue the run checkpointed in this directory (other options are taken from the checkpoint; --epochs may extend it).")
@@ -201,9 +201,14 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
-        let outputPath = output ?? Self.defaultOutput
+        // A resumed run saves where it was saving unless told otherwise.
+        var resumed: TrainingSession?
+        if let resume { resumed = try TrainingSession(resumingFrom: resume, epochs: epochs) }
+        let resumedOutput = output == nil ? resumed?.checkpointOutput : nil
+        let outputPath = output ?? resumedOutput ?? Self.defaultOutput
         // A path the user named is never replaced without --overwrite (nor is a file that
-        // appears there during training); the default output is ours to refresh.
+        // appears there during training); the default output, and a resumed run's own, are
+        // the run's to refresh.
         let replacesOutput = overwrite || output == nil
         if !replacesOutput && OutputPaths.exists(outputPath) {
             throw CommandFailure("\(outputPath) already exists; pass --overwrite to replace it or choose another --output")
@@ -216,7 +221,9 @@ struct Train: ParsableCommand {
         AtomicFile.removeStaleTemporaryFiles(for: outputPath)
         if let directory = checkpointDirectory ?? resume { AtomicFile.removeStaleTemporaryFiles(for: Checkpoint<Float>.path(in: directory)) }
 
-        let session = try resume.map { try TrainingSession(resumingFrom: $0, epochs: epochs) } ?? TrainingSession(recipe: recipe())
+        let session = try resumed ?? TrainingSession(recipe: recipe())
+        session.output = outputPath
+        if let resumedOutput, !quiet { print("output: \(resumedOutput) (the resumed run's --output)") }
         let network = session.network
         let batchSize = session.trainer.configuration.batchSize
         Backend.current.threads = threads ?? Backend.recommendedThreads(parameterCount: network.parameterCount, batchSize: batchSize)
@@ -234,6 +241,8 @@ struct Train: ParsableCommand {
             if let validation = session.validation { line += ", \(validation.count) validation" }
             line += ", \(session.training.featureCount) features); \(session.trainer.optimizer.description), batch \(session.trainer.configuration.batchSize), \(recipe.epochs) epochs"
             print(line)
+            print("input scaling: \(session.inputScaling.formula)" + (recipe.inputScaling == .automatic ? " (auto; --scale none keeps the inputs as they are)" : ""))
+            if let warning = Self.continuousTargetWarning(session) { print("warning: \(warning)") }
             if session.trainer.completedEpochs > 0 || session.trainer.position.batchesIntoEpoch > 0 {
                 print("resuming after epoch \(session.trainer.completedEpochs), step \(session.trainer.completedSteps)")
             }
@@ -258,6 +267,9 @@ struct Train: ParsableCommand {
                     if !quiet, !reportedThreads, let choice = session.trainer.threadTuner?.report {
                         print("threads: \(choice)")
                         reportedThreads = true
+                    }
+                    if !quiet, epochMetrics.epoch == epochsBefore + 3, let hint = Self.chanceHint(epochMetrics, session: session) {
+                        print("hint: \(hint)")
                     }
                     // Redirected output is block-buffered: a log read after a kill shows every epoch.
                     fflush(nil)
@@ -311,6 +323,27 @@ struct Train: ParsableCommand {
             }
             if !quiet { print("report: \(report)") }
         }
+    }
+
+    /// A classification run whose accuracy is still at chance after its third epoch is
+    /// usually unscaled inputs or a step size that saturates the units: say what to try.
+    static func chanceHint(_ metrics: EpochMetrics, session: TrainingSession) -> String? {
+        guard let accuracy = metrics.trainAccuracy else { return nil }
+        let classes = max(session.network.outputSize, 2)
+        guard accuracy <= 1 / Double(classes) + 0.01 else { return nil }
+        var advice = ["a smaller --learning-rate (now \(session.recipe.learningRate))", "--optimizer adam"]
+        if session.inputScaling == .none { advice.insert("--scale auto (the inputs are not scaled)", at: 0) }
+        return "accuracy is at chance (\(percent(accuracy)) with \(classes) classes) after 3 epochs; try " + advice.joined(separator: ", or ")
+    }
+
+    /// Integer targets with many classes and few examples per class look like a regression
+    /// target read as class labels.
+    static func continuousTargetWarning(_ session: TrainingSession) -> String? {
+        guard session.recipe.loss == .softmaxCrossEntropy, session.training.targets.columns == 1 else { return nil }
+        let classes = session.network.outputSize
+        let distinct = Set(session.training.targets.storage).count
+        guard classes > 50, session.training.count < 5 * distinct else { return nil }
+        return "\(session.recipe.data) has \(distinct) distinct target values over \(session.training.count) examples, read as \(classes) classes; if the target is a quantity, use --loss mse"
     }
 
     /// An error's one-line text, without Foundation's domain and code.

@@ -37,7 +37,8 @@ import Testing
             var state = try JSONDecoder().decode(CheckpointState.self, from: Data(file.metadata["backprop.checkpoint"]!.utf8))
             state.position.epochStartGenerator.state = (0, 0, 0, 0)
             file.metadata["backprop.checkpoint"] = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
-            try file.write(to: path)
+            // With a checksum that matches the edit: the state itself is checked.
+            try file.write(to: path, checksum: true)
             #expect(throws: ModelFile.Error.self) { _ = try Checkpoint<Float>.read(from: directory.path) }
         }
     }

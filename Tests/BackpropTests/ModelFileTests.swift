@@ -64,7 +64,7 @@ import Testing
             }
             file = try SafeTensors(tensors: tensors, metadata: file.metadata)
             let bad = directory.file("bad.safetensors")
-            try file.write(to: bad)
+            try file.write(to: bad, checksum: true)
             do {
                 let _: Network<Float> = try ModelFile.load(path: bad)
                 Issue.record("expected an error")
@@ -78,7 +78,7 @@ import Testing
             }.map { $0.name == "2.weight" ? try SafeTensor(name: "2.weight", shape: [2, 3], floats: Array(repeating: 0, count: 6)) : $0 },
                 metadata: file.metadata)
             let nanPath = directory.file("nan.safetensors")
-            try nan.write(to: nanPath)
+            try nan.write(to: nanPath, checksum: true)
             #expect(throws: ModelFile.Error.self) { let _: Network<Float> = try ModelFile.load(path: nanPath) }
         }
     }

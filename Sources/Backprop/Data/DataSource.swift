@@ -25,6 +25,11 @@ public enum DataSource: Equatable, Sendable, CustomStringConvertible {
             return
         }
         guard let colon = text.firstIndex(of: ":") else {
+            let lowered = text.lowercased()
+            for (suffix, form) in [(".csv", "csv:\(text)"), (".npy", "npy:INPUTS.npy,TARGETS.npy"), ("-ubyte", "idx:DIRECTORY"), ("-ubyte.gz", "idx:DIRECTORY")]
+            where lowered.hasSuffix(suffix) {
+                throw DataSourceError(description: "unknown data set '\(text)': for a file, name its format: --data \(form)")
+            }
             throw DataSourceError(description: "unknown data set '\(text)': expected one of \(Self.known)")
         }
         let scheme = String(text[..<colon])

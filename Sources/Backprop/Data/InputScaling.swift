@@ -37,6 +37,10 @@ public enum InputScaling: Equatable, Sendable {
     /// A scaling before fitting: what `fit(_:to:)` computes the statistics for.
     /// `description` is its command-line form (`divide:255`, `standardize:per-feature`).
     public enum Kind: Equatable, Sendable, Codable, CustomStringConvertible {
+        /// Chosen from the training inputs when fitted (`resolved(for:)`): 8-bit images
+        /// (every value a whole number in 0...255, the largest above 127) are divided by
+        /// 255; other data is standardized per feature.
+        case automatic
         case none
         case divide(by: Double)
         case standardize(scope: Scope)
@@ -44,6 +48,7 @@ public enum InputScaling: Equatable, Sendable {
         /// The command-line form that `init(parsing:)` reads back.
         public var description: String {
             switch self {
+            case .automatic: "auto"
             case .none: "none"
             case .divide(let divisor): "divide:\(Self.number(divisor))"
             case .standardize(let scope): "standardize:\(scope.rawValue)"
@@ -55,14 +60,31 @@ public enum InputScaling: Equatable, Sendable {
             value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
         }
 
+        /// What `.automatic` becomes for these training inputs (other kinds are returned as
+        /// they are): `.divide(by: 255)` when every value is a whole number in 0...255 and the
+        /// largest is above 127 (8-bit pixels), else `.standardize(scope: .perFeature)`.
+        public func resolved<Scalar: NetworkScalar>(for inputs: Matrix<Scalar>) -> Kind {
+            guard self == .automatic else { return self }
+            var largest: Scalar = 0
+            for value in inputs.storage {
+                guard value >= 0, value <= 255, value.rounded(.towardZero) == value else {
+                    return .standardize(scope: .perFeature)
+                }
+                largest = max(largest, value)
+            }
+            return largest > 127 ? .divide(by: 255) : .standardize(scope: .perFeature)
+        }
+
         /// The accepted command-line forms.
-        public static let syntax = "none, divide:DIVISOR (e.g. divide:255), standardize (per feature), standardize:global, standardize:per-feature"
+        public static let syntax = "auto, none, divide:DIVISOR (e.g. divide:255), standardize (per feature), standardize:global, standardize:per-feature"
 
         /// Parses `none`, `divide:255`, `standardize` (per feature),
         /// `standardize:global` or `standardize:per-feature`.
         public init(parsing text: String) throws(ScalingError) {
             let fields = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
             switch (fields[0].lowercased(), fields.count) {
+            case ("auto", 1):
+                self = .automatic
             case ("none", 1):
                 self = .none
             case ("divide", 2):
@@ -114,13 +136,15 @@ public enum InputScaling: Equatable, Sendable {
     /// Fits `kind` to the training inputs: μ = (1/N) Σ x and σ = √((1/N) Σ (x − μ)²) over
     /// all N = n · features values (`.global`) or over the n values of each column
     /// (`.perFeature`), in two passes accumulated in Double; σ = 0 is stored as 1.
-    /// `.none` and `.divide` need no data.
+    /// `.none` and `.divide` need no data; `.automatic` is first `kind.resolved(for: inputs)`.
     /// - Throws: `ScalingError` for a zero or non-finite divisor, or for standardizing a
     ///   matrix without rows or columns.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public static func fit<Scalar: NetworkScalar>(_ kind: Kind, to inputs: Matrix<Scalar>) throws(ScalingError) -> InputScaling {
-        switch kind {
+        switch kind.resolved(for: inputs) {
+        case .automatic:
+            preconditionFailure("resolved(for:) never returns .automatic")
         case .none:
             return .none
         case .divide(let divisor):

@@ -63,13 +63,16 @@ public enum LossFunction: String, CaseIterable, Sendable, Codable {
                 for r in 0..<targets.rows {
                     let label = targets.storage[r]
                     guard label >= 0, label < Scalar(outputSize), label.rounded() == label else {
+                        if outputSize == 1 && (label == 0 || label == 1) {
+                            throw ShapeError("row \(r + 1): class label \(label) needs at least 2 output units for softmax-cross-entropy; for a 0/1 target with one output unit use --loss binary-cross-entropy")
+                        }
                         throw ShapeError("row \(r + 1): class label \(label) is not an integer in 0..<\(outputSize) (the output layer has \(outputSize) units)")
                     }
                 }
             }
         case .binaryCrossEntropy:
             guard targets.columns == outputSize else {
-                throw ShapeError("binary-cross-entropy: targets need \(outputSize) column(s), got \(targets.columns)")
+                throw ShapeError("binary-cross-entropy: \(outputSize) output unit(s) take \(outputSize) target column(s) (one 0/1 value each), but the data has \(targets.columns)")
             }
             for (index, value) in targets.storage.enumerated() where !(value >= 0 && value <= 1) {
                 throw ShapeError("row \(index / outputSize + 1): binary target \(value) is not in [0, 1]")

@@ -58,7 +58,7 @@ public enum ModelFile {
         metadata["format"] = "pt"
         metadata[architectureKey] = try encodeArchitecture(network.architecture)
         if inputScaling != .none { metadata[inputScalingKey] = inputScaling.encodedMetadata }
-        try SafeTensors(tensors: tensors, metadata: metadata).write(to: path, replacing: replacing)
+        try SafeTensors(tensors: tensors, metadata: metadata).write(to: path, replacing: replacing, checksum: true)
     }
 
     /// Reads a model written by `save`, rebuilding the network from its metadata.

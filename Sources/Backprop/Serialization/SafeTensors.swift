@@ -315,9 +315,59 @@ public struct SafeTensors: Equatable, Sendable {
     }
 
     /// Writes the file atomically (see ``AtomicFile``): `path` holds either its old contents
-    /// or the complete new file.
-    public func write(to path: String, replacing: Bool = true) throws(AtomicFileError) {
-        try AtomicFile.write(serialized(), to: path, replacing: replacing)
+    /// or the complete new file. With `checksum`, `__metadata__` carries `backprop.crc32c`
+    /// (see ``checksummed()``).
+    public func write(to path: String, replacing: Bool = true, checksum: Bool = false) throws(AtomicFileError) {
+        try AtomicFile.write(checksum ? checksummed() : serialized(), to: path, replacing: replacing)
+    }
+
+    // MARK: Integrity
+
+    /// The metadata key of the file's CRC32C.
+    public static let checksumKey = "backprop.crc32c"
+    /// The value the checksum replaces while it is computed.
+    static let checksumPlaceholder = Array("00000000".utf8)
+
+    /// `serialized()` with `__metadata__["backprop.crc32c"]` holding the CRC32C (8 lowercase
+    /// hex digits) of the whole file as written with "00000000" in its place: header (sizes,
+    /// names, shapes, every metadata value) and data alike, so a flipped bit anywhere is
+    /// caught on reading. Readers that do not know the key (PyTorch's) ignore it.
+    public func checksummed() -> [UInt8] {
+        var copy = self
+        copy.metadata[Self.checksumKey] = String(decoding: Self.checksumPlaceholder, as: UTF8.self)
+        var bytes = copy.serialized()
+        guard let digits = Self.checksumDigits(in: bytes) else { return bytes }
+        let hex = Array(String(format: "%08x", CRC32C.checksum(bytes)).utf8)
+        bytes.replaceSubrange(digits, with: hex)
+        return bytes
+    }
+
+    /// Where the 8 digits of the checksum value sit in a serialized file's header.
+    static func checksumDigits(in bytes: [UInt8]) -> Range<Int>? {
+        guard bytes.count >= 8 else { return nil }
+        var headerSize = 0
+        for index in 0..<8 { headerSize |= Int(bytes[index]) << (8 * index) }
+        guard headerSize >= 0, headerSize <= bytes.count - 8 else { return nil }
+        let pattern = Array("\"\(checksumKey)\":\"".utf8)
+        let header = bytes[8..<(8 + headerSize)]
+        guard let start = header.firstRange(of: pattern)?.upperBound, start + 8 <= header.endIndex,
+              header[start + 8] == UInt8(ascii: "\"") else { return nil }
+        return start..<(start + 8)
+    }
+
+    /// Checks a parsed file's `backprop.crc32c` against its bytes; a file without the key
+    /// passes (it was written without one).
+    static func verifyChecksum(_ bytes: [UInt8], metadata: [String: String], fileName: String) throws(SafeTensorsError) {
+        guard let stored = metadata[checksumKey] else { return }
+        guard let digits = checksumDigits(in: bytes), stored.utf8.count == 8, let expected = UInt32(stored, radix: 16) else {
+            throw SafeTensorsError(.checksumMismatch, fileName: fileName, "'\(checksumKey)' is not 8 hexadecimal digits: the file is damaged")
+        }
+        var zeroed = bytes
+        zeroed.replaceSubrange(digits, with: checksumPlaceholder)
+        let actual = CRC32C.checksum(zeroed)
+        guard actual == expected else {
+            throw SafeTensorsError(.checksumMismatch, fileName: fileName, String(format: "the bytes' CRC32C is %08x, but the file says %08x: it was damaged or edited after it was written", actual, expected))
+        }
     }
 
     // MARK: Reading
@@ -356,14 +406,18 @@ public struct SafeTensors: Equatable, Sendable {
         }
         var claimedHeaderSize: UInt64 = 0
         for index in 0..<8 { claimedHeaderSize |= UInt64(bytes[index]) << (8 * index) }
+        // A file of another kind (a CSV, a PyTorch pickle) gives an absurd header size: say so
+        // instead of quoting the size its first 8 bytes happen to make.
+        let opensJSON = bytes.count > 8 && bytes[8] == UInt8(ascii: "{")
+        let notSafeTensors = "not a safetensors file (it must start with an 8-byte header size followed by a JSON header)"
         guard claimedHeaderSize <= UInt64(max(maximumHeaderSize, 0)) else {
             throw failure(
-                .headerTooLarge, "header size \(claimedHeaderSize) exceeds the limit of \(maximumHeaderSize) bytes")
+                .headerTooLarge, opensJSON ? "header size \(claimedHeaderSize) exceeds the limit of \(maximumHeaderSize) bytes" : notSafeTensors)
         }
         guard claimedHeaderSize <= UInt64(bytes.count - 8) else {
             throw failure(
                 .headerBeyondFile,
-                "header size \(claimedHeaderSize) exceeds the \(bytes.count - 8) bytes after the size")
+                opensJSON ? "header size \(claimedHeaderSize) exceeds the \(bytes.count - 8) bytes after the size" : notSafeTensors)
         }
         let headerEnd = 8 + Int(claimedHeaderSize)
         let headerBytes = Array(bytes[8..<headerEnd])
@@ -424,6 +478,7 @@ public struct SafeTensors: Equatable, Sendable {
                 validatedName: entry.name, dtype: entry.dtype, shape: entry.shape,
                 data: Array(bytes[(headerEnd + entry.begin)..<(headerEnd + entry.end)]))
         }
+        try verifyChecksum(bytes, metadata: metadata ?? [:], fileName: fileName)
         return SafeTensors(validatedTensors: tensors, metadata: metadata ?? [:])
     }
 

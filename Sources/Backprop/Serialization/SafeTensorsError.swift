@@ -52,6 +52,8 @@ public struct SafeTensorsError: Error, Equatable, Sendable, CustomStringConverti
         case unsupportedConversion
         /// No tensor of the requested name.
         case missingTensor
+        /// The `backprop.crc32c` checksum in `__metadata__` does not match the file's bytes.
+        case checksumMismatch
     }
 
     public var kind: Kind

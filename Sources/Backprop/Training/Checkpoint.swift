@@ -8,7 +8,9 @@ import Foundation
 /// hyper-parameters and step count, schedule, early stopping, fitted input scaling, history.
 ///
 /// Written atomically (temporary file, fsync, rename, fsync of the directory): a kill at
-/// any moment leaves the previous checkpoint intact.
+/// any moment leaves the previous checkpoint intact. `__metadata__` also holds the file's
+/// CRC32C (`SafeTensors.checksumKey`), so a flipped bit in tensors or metadata is refused on
+/// reading, and the restored recipe is validated as the command line validates flags.
 public struct Checkpoint<Scalar: NetworkScalar> {
     public static var fileName: String { "checkpoint.safetensors" }
     static var stateKey: String { "backprop.checkpoint" }
@@ -57,7 +59,7 @@ public struct Checkpoint<Scalar: NetworkScalar> {
             ModelFile.architectureKey: try ModelFile.encodeArchitecture(network.architecture),
             Self.stateKey: String(decoding: try encoder.encode(state), as: UTF8.self),
         ]
-        try SafeTensors(tensors: tensors, metadata: metadata).write(to: Self.path(in: directory))
+        try SafeTensors(tensors: tensors, metadata: metadata).write(to: Self.path(in: directory), checksum: true)
     }
 
     /// Reads the checkpoint in `directory`, checking every tensor against the architecture.
@@ -84,6 +86,11 @@ public struct Checkpoint<Scalar: NetworkScalar> {
         }
         guard state.position.completedEpochs >= 0, state.position.completedSteps >= 0, state.position.batchesIntoEpoch >= 0 else {
             throw ModelFile.Error("\(path): the checkpoint's epoch and step counters are negative")
+        }
+        do {
+            try state.recipe.validate()
+        } catch {
+            throw ModelFile.Error("\(path): the checkpoint's recipe is invalid: \(error.description)")
         }
         let slotCount = state.optimizer.slotCount
         for (name, parameter) in network.parameters {
@@ -123,10 +130,16 @@ public struct CheckpointState: Codable, Equatable, Sendable {
     public var earlyStopping: EarlyStopping?
     public var inputScaling: InputScaling
     public var history: [EpochMetrics]
+    /// The training data the run saw (nil in checkpoints written before it was recorded).
+    public var trainingData: DataDigest?
+    /// Where the run saves its model (`--output`), so that a resumed run writes there too.
+    public var output: String?
 
     public init(recipe: TrainingRecipe, position: TrainingPosition, optimizer: OptimizerConfiguration,
                 scheduler: LearningRateScheduler?, earlyStopping: EarlyStopping?, inputScaling: InputScaling,
-                history: [EpochMetrics]) {
+                history: [EpochMetrics], trainingData: DataDigest? = nil, output: String? = nil) {
+        self.trainingData = trainingData
+        self.output = output
         self.recipe = recipe
         self.position = position
         self.optimizer = optimizer

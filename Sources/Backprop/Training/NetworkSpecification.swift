@@ -36,7 +36,12 @@ public struct NetworkSpecification: Sendable, Equatable {
             throw ShapeError("--layers needs at least an input and an output size, got \(sizes)")
         }
         guard sizes[0] == featureCount else {
-            throw ShapeError("layer sizes \(sizes.map(String.init).joined(separator: ",")) start with \(sizes[0]) inputs, but the data has \(featureCount) features per example")
+            let outputs = sizes[sizes.count - 1]
+            let targets = loss.targetColumns(outputSize: outputs)
+            let note = targets > 1
+                ? " (\(loss.rawValue) with \(outputs) output units reads the last \(targets) columns of each row as targets, one per output unit)"
+                : ""
+            throw ShapeError("layer sizes \(sizes.map(String.init).joined(separator: ",")) start with \(sizes[0]) inputs, but the data has \(featureCount) features per example\(note)")
         }
         return sizes
     }

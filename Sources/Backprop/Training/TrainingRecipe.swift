@@ -17,8 +17,9 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     public var hiddenBias = true
     /// A state dict to start from instead of a fresh initialization.
     public var initialWeights: String?
-    /// How inputs are scaled before the first layer (fitted on the training part).
-    public var inputScaling: InputScaling.Kind = .none
+    /// How inputs are scaled before the first layer (fitted on the training part; the
+    /// fitted scaling is stored in checkpoints and model files).
+    public var inputScaling: InputScaling.Kind = .automatic
 
     /// `OptimizerConfiguration.names`.
     public var optimizer = "sgd"

@@ -25,6 +25,13 @@ public final class TrainingSession {
     public private(set) var best: Network<Float>?
     /// Parameters after the last completed epoch whose loss was finite.
     var lastGood: Network<Float>
+    /// The training data's digest, taken when the first checkpoint is written (or checked
+    /// against the checkpoint on resume).
+    var trainingDigest: DataDigest?
+    /// Where the model is saved, recorded in checkpoints (`--output`).
+    public var output: String?
+    /// The output recorded in the checkpoint this session resumed from.
+    public private(set) var checkpointOutput: String?
 
     /// What happens during `run`, in order.
     public enum Event {
@@ -91,6 +98,15 @@ public final class TrainingSession {
                       optimizer: checkpoint.state.optimizer, position: checkpoint.state.position,
                       scheduler: checkpoint.state.scheduler, earlyStopping: checkpoint.state.earlyStopping,
                       history: checkpoint.state.history, best: checkpoint.best)
+        if let recorded = checkpoint.state.trainingData {
+            let current = DataDigest(training)
+            if let difference = recorded.mismatch(with: current) {
+                throw ModelFile.Error("\(Checkpoint<Float>.path(in: directory)): \(recipe.data) is not the data this run was checkpointed on: \(difference). Resume with the same data, or start a new run")
+            }
+            trainingDigest = current
+        }
+        checkpointOutput = checkpoint.state.output
+        output = checkpoint.state.output
     }
 
     init(recipe: TrainingRecipe, network: Network<Float>, loaded: LoadedData<Float>, scaling: InputScaling?,
@@ -204,12 +220,14 @@ public final class TrainingSession {
             state: CheckpointState(
                 recipe: recipe, position: trainer.position,
                 optimizer: OptimizerConfiguration(trainer.optimizer) ?? .sgd(SGD(learningRate: trainer.optimizer.learningRate)),
-                scheduler: trainer.scheduler, earlyStopping: earlyStopping, inputScaling: inputScaling, history: history),
+                scheduler: trainer.scheduler, earlyStopping: earlyStopping, inputScaling: inputScaling, history: history,
+                trainingData: trainingDigest, output: output),
             network: network, best: best)
     }
 
     /// Writes `checkpoint` into `directory` atomically.
     public func writeCheckpoint(to directory: String) throws {
+        if trainingDigest == nil { trainingDigest = DataDigest(training) }
         try checkpoint.write(to: directory)
     }
 

@@ -27,6 +27,18 @@ public enum CRC32C {
         return crc ^ 0xFFFF_FFFF
     }
 
+    /// The CRC-32C of `previous`'s bytes followed by `bytes`, where `previous` is the
+    /// checksum of what came before (0 for nothing): chunks can be checksummed in turn.
+    public static func checksum(_ bytes: UnsafeRawBufferPointer, continuing previous: UInt32) -> UInt32 {
+        var crc = previous ^ 0xFFFF_FFFF
+        table.withUnsafeBufferPointer { table in
+            for byte in bytes {
+                crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8)
+            }
+        }
+        return crc ^ 0xFFFF_FFFF
+    }
+
     /// TensorFlow's masked CRC, stored in TFRecord files so that a CRC of data that itself
     /// contains CRCs stays well distributed: rotate right by 15 bits, then add 0xA282EAD8
     /// (wrapping UInt32 arithmetic): `((crc >> 15) | (crc << 17)) &+ 0xA282EAD8`.

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+@testable import Backprop
+
+/// Checkpoints and model files carry a CRC32C of their bytes: a flipped bit in tensor data or
+/// in the metadata JSON is refused with a message instead of silently changing the run; a
+/// checkpoint also records the training data's digest, and resuming on other data is refused.
+@Suite struct CheckpointIntegrityTests {
+    func checkpointed(_ data: String, in directory: String) throws -> TrainingSession {
+        var recipe = TrainingRecipe()
+        recipe.data = data
+        recipe.layers = [2, 6, 2]
+        recipe.epochs = 2
+        let session = try TrainingSession(recipe: recipe)
+        session.output = directory + "/run.safetensors"
+        try session.run()
+        try session.writeCheckpoint(to: directory)
+        return session
+    }
+
+    /// Every bit of a sample of positions, in the header (metadata JSON, tensor entries) and
+    /// in the data: the damaged checkpoint is refused, and never read as another run.
+    @Test func flippedBitsAnywhereAreRefused() throws {
+        try TemporaryDirectory.with { directory in
+            _ = try checkpointed("moons", in: directory.path)
+            let path = Checkpoint<Float>.path(in: directory.path)
+            let original = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+            _ = try Checkpoint<Float>.read(from: directory.path)
+            var headerSize = 0
+            for index in 0..<8 { headerSize |= Int(original[index]) << (8 * index) }
+            // The state JSON sits escaped inside the header: \"l2\":0
+            let pattern = Array(#"\"l2\":"#.utf8)
+            let l2Digit = try #require(original.firstRange(of: pattern)?.upperBound, "the l2 entry")
+            // The state's l2 digit, the first tensor entry, the middle of the header, the data.
+            let positions = [l2Digit, 8 + 2, 8 + headerSize / 2, 8 + headerSize + 3, original.count - 1]
+            var generator = SeededGenerator(seed: 3)
+            for position in positions {
+                for bit in [0, generator.nextIndex(below: 8)] {
+                    var damaged = original
+                    damaged[position] ^= UInt8(1 << bit)
+                    try Data(damaged).write(to: URL(fileURLWithPath: path))
+                    #expect(throws: (any Error).self, "bit \(bit) of byte \(position)") {
+                        _ = try Checkpoint<Float>.read(from: directory.path)
+                    }
+                }
+            }
+            try Data(original).write(to: URL(fileURLWithPath: path))
+            _ = try Checkpoint<Float>.read(from: directory.path)
+        }
+    }
+
+    @Test func aFlippedBitInAModelFileIsRefusedWithTheReason() throws {
+        try TemporaryDirectory.with { directory in
+            let network = try Network<Float>(sizes: [2, 3, 2], activation: .tanh, loss: .softmaxCrossEntropy)
+            let path = directory.file("model.safetensors")
+            try ModelFile.save(network, to: path)
+            var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+            #expect(try SafeTensors.read(from: path).metadata[SafeTensors.checksumKey]?.count == 8)
+            bytes[bytes.count - 2] ^= 0x10
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            do {
+                let _: Network<Float> = try ModelFile.load(path: path)
+                Issue.record("a damaged model must be refused")
+            } catch {
+                #expect("\(error)".contains("CRC32C") && "\(error)".contains("model.safetensors"), "\(error)")
+            }
+        }
+    }
+
+    /// A file written without a checksum (by PyTorch, or before checksums) still loads.
+    @Test func filesWithoutAChecksumLoad() throws {
+        try TemporaryDirectory.with { directory in
+            let network = try Network<Float>(sizes: [2, 3, 2], activation: .tanh, loss: .softmaxCrossEntropy)
+            let path = directory.file("model.safetensors")
+            try ModelFile.save(network, to: path)
+            var file = try SafeTensors.read(from: path)
+            file.metadata[SafeTensors.checksumKey] = nil
+            try file.write(to: path)
+            #expect(try ModelFile.load(path: path, as: Float.self).layerSizes == [2, 3, 2])
+        }
+    }
+
+    @Test func resumingOnOtherDataIsRefused() throws {
+        try TemporaryDirectory.with { directory in
+            let csv = directory.file("data.csv")
+            func write(_ rows: Int, flipLabel: Bool = false) throws {
+                let lines = (0..<rows).map { row in "\(Double(row) / 10),\(Double(row % 7) / 7),\((row % 2 == 0) != (flipLabel && row == 3) ? 1 : 0)" }
+                try (["a,b,label"] + lines).joined(separator: "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+            }
+            try write(60)
+            let session = try checkpointed("csv:\(csv)", in: directory.path)
+            let resumed = try TrainingSession(resumingFrom: directory.path, epochs: 3)
+            #expect(resumed.output == session.output)
+            try write(50)
+            #expect(throws: (any Error).self) { _ = try TrainingSession(resumingFrom: directory.path, epochs: 3) }
+            do {
+                _ = try TrainingSession(resumingFrom: directory.path, epochs: 3)
+            } catch {
+                #expect("\(error)".contains("not the data this run was checkpointed on") && "\(error)".contains("now 50"), "\(error)")
+            }
+            try write(60, flipLabel: true)
+            do {
+                _ = try TrainingSession(resumingFrom: directory.path, epochs: 3)
+                Issue.record("an edited label must be noticed")
+            } catch {
+                #expect("\(error)".contains("values or labels differ"), "\(error)")
+            }
+            try write(60)
+            _ = try TrainingSession(resumingFrom: directory.path, epochs: 3)
+        }
+    }
+
+    /// A hand edit that keeps the checksum consistent but breaks the recipe (a batch size
+    /// the command line refuses) is refused as the command line would refuse it.
+    @Test func anInvalidRecipeIsRefused() throws {
+        try TemporaryDirectory.with { directory in
+            _ = try checkpointed("moons", in: directory.path)
+            let path = Checkpoint<Float>.path(in: directory.path)
+            var file = try SafeTensors.read(from: path)
+            var state = try JSONDecoder().decode(CheckpointState.self, from: Data(file.metadata["backprop.checkpoint"]!.utf8))
+            state.recipe.batchSize = -5
+            file.metadata["backprop.checkpoint"] = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+            try file.write(to: path, checksum: true)
+            do {
+                _ = try Checkpoint<Float>.read(from: directory.path)
+                Issue.record("batch size -5 must be refused")
+            } catch {
+                #expect("\(error)".contains("--batch-size"), "\(error)")
+            }
+        }
+    }
+}
