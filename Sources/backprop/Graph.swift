@@ -19,6 +19,9 @@ struct Graph: ParsableCommand {
     @Option(name: .customLong("max-edges"), help: "With --neurons: refuse networks with more weights than this.")
     var maximumEdges = 500
 
+    @Flag(inversion: .prefixedNo, help: "With --neurons: write each weight on its edge (default: only for networks of at most 40 weights; otherwise edges show weights by width and color, blue negative, red positive, with the value as tooltip).")
+    var edgeLabels: Bool?
+
     func run() throws {
         print(try output(), terminator: "")
     }
@@ -27,7 +30,7 @@ struct Graph: ParsableCommand {
         let network: Network<Double> = try ModelFile.load(path: model, as: Double.self)
         guard neurons else { return ComputationGraph.layerGraph(network) }
         do {
-            return try ComputationGraph.neuronGraph(network, maximumEdges: maximumEdges)
+            return try ComputationGraph.neuronGraph(network, maximumEdges: maximumEdges, labelsEdges: edgeLabels)
         } catch {
             throw CommandFailure("\(model): \(error.description)")
         }

@@ -239,7 +239,7 @@ struct Train: ParsableCommand {
             print("network: \(network.layerDescription), loss \(recipe.loss.rawValue), \(network.parameterCount) parameters")
             var line = "data: \(recipe.data) (\(session.training.count) training examples"
             if let validation = session.validation { line += ", \(validation.count) validation" }
-            line += ", \(session.training.featureCount) features); \(session.trainer.optimizer.description), batch \(session.trainer.configuration.batchSize), \(recipe.epochs) epochs"
+            line += ", \(session.training.featureCount) features); \(session.configuredOptimizerDescription), batch \(session.trainer.configuration.batchSize), \(recipe.epochs) epochs"
             print(line)
             print("input scaling: \(session.inputScaling.formula)" + (recipe.inputScaling == .automatic ? " (auto; --scale none keeps the inputs as they are)" : ""))
             if let warning = Self.continuousTargetWarning(session) { print("warning: \(warning)") }

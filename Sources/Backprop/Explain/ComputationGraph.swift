@@ -65,8 +65,17 @@ public enum ComputationGraph {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The most weights `neuronGraph` labels by default.
+    public static let maximumLabelledEdges = 40
+
     /// The per-neuron graph; throws above `maximumEdges` weights (too many to draw).
-    public static func neuronGraph<Scalar: NetworkScalar>(_ network: Network<Scalar>, maximumEdges: Int = 500) throws(ExplainError) -> String {
+    /// Neurons keep their order within a layer (top to bottom); edge labels are written
+    /// when `labelsEdges` says so, by default only for networks of at most
+    /// `maximumLabelledEdges` weights (more labels than that pile up far from their edges):
+    /// without labels an edge's weight is its tooltip, and its width and color show it.
+    public static func neuronGraph<Scalar: NetworkScalar>(
+        _ network: Network<Scalar>, maximumEdges: Int = 500, labelsEdges: Bool? = nil
+    ) throws(ExplainError) -> String {
         let references = ParameterReference.all(in: network).filter { $0.role == .weight }
         guard references.count <= maximumEdges else {
             throw ExplainError("the network has \(references.count) weights, more than \(maximumEdges) edges; draw it with the layer graph (without --neurons)")
@@ -75,6 +84,11 @@ public enum ComputationGraph {
         var lines = ["digraph neurons {", "  rankdir=LR;", "  splines=line;", "  node [shape=circle, fontname=\"Helvetica\"];",
                      "  edge [fontname=\"Helvetica\", fontsize=9];"]
         // One cluster per layer: the inputs, then each dense layer's neurons.
+        let labels = labelsEdges ?? (references.count <= maximumLabelledEdges)
+        if !labels { lines.append("  nodesep=0.15;") }
+        // Edges leave each node in the order written (neuron order), which keeps every layer's
+        // neurons in order from top to bottom.
+        lines.append("  ordering=out;")
         lines.append("  subgraph cluster_input { label=\"input\"; color=white;")
         for i in 0..<network.inputSize {
             lines.append("    x\(i + 1) [label=\(quote(notation.input(i + 1)))];")
@@ -100,10 +114,20 @@ public enum ComputationGraph {
             }
             lines.append("  }")
         }
+        let largest = references.reduce(0.0) { partial, reference in
+            max(partial, abs(Double(network.parameter(named: reference.tensorName)!.value[reference.neuron, reference.input!])))
+        }
         for reference in references {
             let value = network.parameter(named: reference.tensorName)!.value[reference.neuron, reference.input!]
             let label = "\(notation.name(of: reference)) = \(ExplainNumber.format(Double(value), digits: 4))"
-            lines.append("  \(nodeName(layer: reference.denseLayer - 1, neuron: reference.input!)) -> \(nodeName(layer: reference.denseLayer, neuron: reference.neuron)) [label=\(quote(label))];")
+            let edge = "  \(nodeName(layer: reference.denseLayer - 1, neuron: reference.input!)) -> \(nodeName(layer: reference.denseLayer, neuron: reference.neuron))"
+            if labels {
+                lines.append(edge + " [label=\(quote(label))];")
+            } else {
+                let width = largest > 0 ? 0.3 + 2.7 * abs(Double(value)) / largest : 1
+                let color = value < 0 ? "#2166ac" : "#b2182b"
+                lines.append(edge + " [tooltip=\(quote(label)), penwidth=\(String(format: "%.2f", width)), color=\"\(color)\"];")
+            }
         }
         lines.append("  L [shape=doublecircle, label=\(quote("L (\(network.loss.rawValue))"))];")
         if let output = denseLayers.last {

@@ -5,6 +5,12 @@ extension TrainingSession {
     /// the inputs are square images.
     public func report(title: String = "Backprop training report") throws -> TrainingReport {
         var report = TrainingReport(title: title, configuration: configurationSummary)
+        for case let (name, data?) in [("train", training), ("validation", validation), ("test", test)] {
+            let evaluation = try network.evaluate(data)
+            var text = String(format: "loss %.6g", evaluation.loss)
+            if let accuracy = evaluation.accuracy { text += String(format: ", accuracy %.2f%%", 100 * accuracy) }
+            report.finalMetrics.append((key: "\(name) (\(data.count) examples)", value: text))
+        }
         report.lossCurves = [TrainingReport.Series(name: "train", values: history.map(\.trainLoss))]
         if history.contains(where: { $0.validationLoss != nil }) {
             report.lossCurves.append(.init(name: "validation", values: history.map { $0.validationLoss ?? .nan }))
@@ -16,6 +22,8 @@ extension TrainingSession {
             }
             let evaluated = test ?? validation ?? training
             report.confusionMatrix = try ConfusionMatrix.from(network: network, dataset: evaluated).counts
+            let which = test != nil ? "test" : validation != nil ? "validation" : "training"
+            report.confusionMatrixSet = "the \(which) set (\(evaluated.count) examples)"
             report.classNames = evaluated.classNames
         }
         if network.inputSize == 2, network.loss.isClassification {
@@ -38,7 +46,7 @@ extension TrainingSession {
             ("network", network.layerDescription),
             ("loss", recipe.loss.rawValue),
             ("parameters", String(network.parameterCount)),
-            ("optimizer", trainer.optimizer.description),
+            ("optimizer", configuredOptimizerDescription),
             ("schedule", recipe.schedule.description),
             ("batch size", String(trainer.configuration.batchSize)),
             ("epochs", "\(history.count) of \(recipe.epochs)"),

@@ -91,7 +91,14 @@ public final class TrainingSession {
     public convenience init(resumingFrom directory: String, epochs: Int? = nil) throws {
         let checkpoint = try Checkpoint<Float>.read(from: directory)
         var recipe = checkpoint.state.recipe
-        if let epochs { recipe.epochs = epochs }
+        if let epochs {
+            // A cosine schedule spans the epochs it was made for and then stays at its
+            // minimum: extending it would train on at that rate (0 by default).
+            if case .cosine(let total, let minimum) = recipe.schedule, epochs > total {
+                throw ShapeError("\(Checkpoint<Float>.path(in: directory)): the run's cosine schedule spans \(total) epochs and ends at rate \(minimum); --epochs \(epochs) would train epochs \(total + 1)...\(epochs) at that rate. Start a new run from the model instead (--init-weights)")
+            }
+            recipe.epochs = epochs
+        }
         let loaded: LoadedData<Float> = try DataSource(parsing: recipe.data).load(
             loss: recipe.loss, outputSize: checkpoint.network.outputSize, seed: recipe.seed)
         try self.init(recipe: recipe, network: checkpoint.network, loaded: loaded, scaling: checkpoint.state.inputScaling,
@@ -157,6 +164,12 @@ public final class TrainingSession {
                                                    restoreBestWeights: recipe.restoreBestWeights)
         }
         self.lastGood = network.copy()
+    }
+
+    /// The optimizer as the recipe configures it (the learning rate before any schedule),
+    /// e.g. "Adam(lr=0.001, betas=(0.9, 0.999), eps=1e-08)".
+    public var configuredOptimizerDescription: String {
+        (try? recipe.makeOptimizer().optimizer.description) ?? trainer.optimizer.description
     }
 
     /// Whether the run has more epochs to go.

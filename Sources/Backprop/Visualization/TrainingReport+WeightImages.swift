@@ -19,9 +19,13 @@ extension TrainingReport {
         /// How many tiles to draw at most (the first units).
         public var maximumCount: Int
         public var colorScale: ColorScale
+        /// Units in the layer (more than `images` holds when only the first were taken).
+        public var unitCount: Int
 
-        public init(images: [[Float]], width: Int, height: Int, maximumCount: Int = 64, colorScale: ColorScale = .diverging) {
+        public init(images: [[Float]], width: Int, height: Int, maximumCount: Int = 64, colorScale: ColorScale = .diverging,
+                    unitCount: Int? = nil) {
             self.images = images
+            self.unitCount = max(unitCount ?? images.count, images.count)
             self.width = width
             self.height = height
             self.maximumCount = maximumCount
@@ -36,7 +40,7 @@ extension TrainingReport {
             let units = min(weights.rows, max(maximumCount, 0))
             self.init(
                 images: (0..<units).map { weights.row($0).map { Float($0) } },
-                width: width, height: height, maximumCount: maximumCount, colorScale: colorScale)
+                width: width, height: height, maximumCount: maximumCount, colorScale: colorScale, unitCount: weights.rows)
         }
     }
 }

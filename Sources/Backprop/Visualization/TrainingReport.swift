@@ -25,6 +25,11 @@ public struct TrainingReport: Sendable {
     public var curveXTitle: String
     /// `confusionMatrix[trueClass][predictedClass]` = count; must be square.
     public var confusionMatrix: [[Int]]?
+    /// Which examples the confusion matrix counts, e.g. "the test set (400 examples)".
+    public var confusionMatrixSet: String?
+    /// The final metrics per data set ("train", "loss 0.0123, accuracy 99.50%"), shown
+    /// first.
+    public var finalMetrics: [(key: String, value: String)] = []
     /// Names of classes 0, 1, ... for the confusion matrix and the decision boundary legend;
     /// indices are shown where absent.
     public var classNames: [String]?
@@ -56,6 +61,12 @@ public struct TrainingReport: Sendable {
     /// The complete HTML document.
     public func html() -> String {
         var sections: [String] = []
+        if !finalMetrics.isEmpty {
+            let rows = finalMetrics.map {
+                "<tr><th scope=\"row\">\(HTMLEscaping.escaped($0.key))</th><td>\(HTMLEscaping.escaped($0.value))</td></tr>"
+            }
+            sections.append(section("Final metrics", "<table>\n\(rows.joined(separator: "\n"))\n</table>"))
+        }
         if !configuration.isEmpty {
             let rows = configuration.map {
                 "<tr><th scope=\"row\">\(HTMLEscaping.escaped($0.key))</th><td>\(HTMLEscaping.escaped($0.value))</td></tr>"
@@ -73,7 +84,8 @@ public struct TrainingReport: Sendable {
             sections.append(section("Accuracy", chart.html()))
         }
         if let confusionMatrix {
-            sections.append(section("Confusion matrix", ConfusionMatrixView(counts: confusionMatrix, classNames: classNames).html()))
+            let caption = confusionMatrixSet.map { "<p class=\"note\">Counted on \(HTMLEscaping.escaped($0)).</p>\n" } ?? ""
+            sections.append(section("Confusion matrix", caption + ConfusionMatrixView(counts: confusionMatrix, classNames: classNames).html()))
         }
         if let decisionBoundary {
             sections.append(section("Decision boundary", DecisionBoundaryView(boundary: decisionBoundary, classNames: classNames).html()))

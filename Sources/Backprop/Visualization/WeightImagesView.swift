@@ -28,7 +28,9 @@ struct WeightImagesView {
         let shown = Array(weights.images.prefix(weights.maximumCount))
         let wrongSize = shown.filter { $0.count != weights.width * weights.height }.count
         let nonFinite = shown.reduce(0) { $0 + $1.filter { !$0.isFinite }.count }
-        var caption = "Incoming weights of the first \(shown.count) of \(weights.images.count) units, "
+        var caption = shown.count == weights.unitCount
+            ? "Incoming weights of all \(shown.count) units, "
+            : "Incoming weights of the first \(shown.count) of \(weights.unitCount) units, "
         caption += "each reshaped to \(weights.width)×\(weights.height) and scaled on its own: "
         switch weights.colorScale {
         case .diverging: caption += "blue negative, white zero, red positive (±max|w| of the tile)."
