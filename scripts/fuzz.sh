@@ -30,11 +30,12 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/.build-fuzz/libfuzzer"
 swiftc="${SWIFTC:-$(command -v swiftc)}"
 clang="${CLANG:-$(dirname "$swiftc")/clang}"
-targets=(safetensors json idx npy gzip csv cs229-csv model-file)
+targets=(safetensors json idx npy gzip csv cs229-csv model-file checkpoint)
 
 max_len() {
     case "$1" in
         model-file) echo 8192 ;;
+        checkpoint) echo 16384 ;;
         *) echo 4096 ;;
     esac
 }

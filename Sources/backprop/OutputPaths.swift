@@ -92,3 +92,31 @@ enum OutputPaths {
         }
     }
 }
+
+/// One run per checkpoint directory: an exclusive `flock` on `DIR/.backprop.lock`, held until
+/// the process ends (the kernel releases it even after a kill -9), with the holder's process
+/// id in the file for the message another run gets.
+enum CheckpointDirectoryLock {
+    /// Descriptors of the locks this process holds (kept open: closing one releases it).
+    nonisolated(unsafe) private static var held: [String: Int32] = [:]
+
+    static func acquire(_ directory: String) throws {
+        guard held[directory] == nil else { return }
+        let path = directory + "/.backprop.lock"
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw CommandFailure("--checkpoint-dir \(directory): cannot create its lock file (\(String(cString: strerror(errno))))")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            var buffer = [UInt8](repeating: 0, count: 32)
+            let count = pread(descriptor, &buffer, 31, 0)
+            close(descriptor)
+            let holder = count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
+            throw CommandFailure("--checkpoint-dir \(directory) is in use by another run (process \(holder)); give each run its own directory")
+        }
+        let text = Array("\(getpid())\n".utf8)
+        _ = ftruncate(descriptor, 0)
+        _ = pwrite(descriptor, text, text.count, 0)
+        held[directory] = descriptor
+    }
+}

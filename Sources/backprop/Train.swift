@@ -221,8 +221,22 @@ struct Train: ParsableCommand {
         AtomicFile.removeStaleTemporaryFiles(for: outputPath)
         if let directory = checkpointDirectory ?? resume { AtomicFile.removeStaleTemporaryFiles(for: Checkpoint<Float>.path(in: directory)) }
 
+        if let directory = checkpointDirectory ?? resume {
+            try CheckpointDirectoryLock.acquire(directory)
+            // A fresh run never replaces another run's checkpoint without being asked.
+            if resume == nil, !overwrite, OutputPaths.exists(Checkpoint<Float>.path(in: directory)) {
+                throw CommandFailure("--checkpoint-dir \(directory) already holds a run's checkpoint; continue that run with --resume \(directory), choose another directory, or pass --overwrite to replace it")
+            }
+        }
         let session = try resumed ?? TrainingSession(recipe: recipe())
         session.output = outputPath
+        if checkpointDirectory ?? resume != nil {
+            let slots = OptimizerConfiguration(session.trainer.optimizer)?.slotCount ?? 2
+            let bytes = Checkpoint<Float>.tensorBytes(of: session.network, slots: slots, keepsBest: session.recipe.restoreBestWeights)
+            guard bytes < SafeTensors.defaultMaximumFileSize - (1 << 24) else {
+                throw CommandFailure("a checkpoint of this \(session.network.parameterCount)-parameter network would hold about \(bytes) bytes, more than the \(SafeTensors.defaultMaximumFileSize) a checkpoint can have to be read back; train without --checkpoint-dir")
+            }
+        }
         if let resumedOutput, !quiet { print("output: \(resumedOutput) (the resumed run's --output)") }
         let network = session.network
         let batchSize = session.trainer.configuration.batchSize

@@ -12,11 +12,11 @@ import Testing
 
 /// A reader as its callers use it: a path in, a value or an error out.
 enum HostileReader: String, Sendable, CaseIterable {
-    case safetensors, modelFile, idx, npy, gzip, cs229Images, cs229Labels, csv
+    case safetensors, modelFile, checkpoint, idx, npy, gzip, cs229Images, cs229Labels, csv
 
     var fileExtension: String {
         switch self {
-        case .safetensors, .modelFile: "safetensors"
+        case .safetensors, .modelFile, .checkpoint: "safetensors"
         case .idx: "idx"
         case .npy: "npy"
         case .gzip: "gz"
@@ -30,6 +30,7 @@ enum HostileReader: String, Sendable, CaseIterable {
         case .modelFile:
             _ = try ModelFile.load(path: path, as: Float.self)
             _ = try ModelFile.load(path: path, as: Double.self)
+        case .checkpoint: _ = try Checkpoint<Float>.read(path: path)
         case .idx: _ = try IDXFile.read(path: path)
         case .npy: _ = try NPYFile.read(path: path)
         case .gzip: _ = try DataFileBytes.read(path: path)
@@ -266,7 +267,68 @@ private func hostileFiles() throws -> [HostileFile] {
     add(.modelFile, "duplicate tensor names", rawSafeTensors(
         header: #"{"__metadata__":{"backprop.architecture":"{\"inputSize\":1,\"layers\":[{\"dense\":{\"inputs\":1,\"outputs\":1,\"bias\":false}}],\"loss\":\"mse\"}"},"0.weight":{"dtype":"F32","shape":[1,1],"data_offsets":[0,4]},"0.weight":{"dtype":"F32","shape":[1,1],"data_offsets":[4,8]}}"#,
         data: littleEndian([1, 2] as [Float])))
+
+    // Checkpoints: a flipped bit in the data, in the state JSON and in the header's first key
+    // (caught by the checksum or the parser); cut short; and, with a checksum that matches the edit,
+    // states that no run writes: a negative batch size, counters below zero, an all-zero
+    // shuffle generator, a missing optimizer slot, state JSON that does not decode.
+    let checkpoint = try sampleCheckpoint()
+    let l2Digit = try #require(checkpoint.firstRange(of: Array(#"\"l2\":"#.utf8))?.upperBound)
+    for (label, position) in [("bit flip in the data", checkpoint.count - 3), ("bit flip in the state JSON", l2Digit),
+                              ("bit flip in the header's first key", 10)] {
+        var damaged = checkpoint
+        damaged[position] ^= 0x04
+        add(.checkpoint, label, damaged)
+    }
+    add(.checkpoint, "cut inside the data", Array(checkpoint.dropLast(5)))
+    func editedState(_ edit: (inout [String: Any]) -> Void) throws -> [UInt8] {
+        var file = try SafeTensors.parse(checkpoint, fileName: "sample")
+        var state = try #require(try JSONSerialization.jsonObject(with: Data(file.metadata["backprop.checkpoint"]!.utf8)) as? [String: Any])
+        edit(&state)
+        file.metadata["backprop.checkpoint"] = String(decoding: try JSONSerialization.data(withJSONObject: state), as: UTF8.self)
+        return file.checksummed()
+    }
+    add(.checkpoint, "batch size -5", try editedState { state in
+        var recipe = state["recipe"] as! [String: Any]
+        recipe["batchSize"] = -5
+        state["recipe"] = recipe
+    })
+    add(.checkpoint, "negative step counter", try editedState { state in
+        var position = state["position"] as! [String: Any]
+        position["completedSteps"] = -1
+        state["position"] = position
+    })
+    add(.checkpoint, "all-zero generator", try editedState { state in
+        var position = state["position"] as! [String: Any]
+        position["epochStartGenerator"] = ["state": [0, 0, 0, 0]]
+        state["position"] = position
+    })
+    add(.checkpoint, "state without a recipe", try editedState { state in state["recipe"] = nil })
+    add(.checkpoint, "learning rate as a string", try editedState { state in
+        var recipe = state["recipe"] as! [String: Any]
+        recipe["learningRate"] = "fast"
+        state["recipe"] = recipe
+    })
+    var withoutSlot = try SafeTensors.parse(checkpoint, fileName: "sample")
+    withoutSlot = try SafeTensors(tensors: withoutSlot.tensors.filter { $0.name != "optimizer.0.weight.0" }, metadata: withoutSlot.metadata)
+    add(.checkpoint, "missing optimizer slot", withoutSlot.checksummed())
     return files
+}
+
+/// A small checkpoint's bytes: 2-4-2 on moons, momentum SGD (one slot per parameter), one
+/// epoch.
+private func sampleCheckpoint() throws -> [UInt8] {
+    try TemporaryDirectory.with { directory in
+        var recipe = TrainingRecipe()
+        recipe.layers = [2, 4, 2]
+        recipe.optimizer = "momentum"
+        recipe.momentum = 0.9
+        recipe.epochs = 1
+        let session = try TrainingSession(recipe: recipe)
+        try session.run()
+        try session.writeCheckpoint(to: directory.path)
+        return try Array(Data(contentsOf: URL(fileURLWithPath: Checkpoint<Float>.path(in: directory.path))))
+    }
 }
 
 @Suite struct HostileInputCorpusTests {

@@ -219,3 +219,50 @@ import Testing
         }
     }
 }
+
+/// A checkpoint directory belongs to one run: a second live run is refused while the first
+/// holds it, and a fresh run does not replace a finished run's checkpoint without
+/// --overwrite.
+@Suite(.serialized) struct CheckpointDirectoryTests {
+    @Test func aCheckpointDirectoryIsNotSharedOrReplacedSilently() throws {
+        let directory = NSTemporaryDirectory() + "backprop-checkpoint-dir-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let checkpoints = directory + "/checkpoints"
+        try Train.parse(["--data", "moons", "--epochs", "2", "--quiet", "--output", directory + "/a.safetensors",
+                         "--checkpoint-dir", checkpoints]).run()
+        let before = try Data(contentsOf: URL(fileURLWithPath: Checkpoint<Float>.path(in: checkpoints)))
+        do {
+            try Train.parse(["--data", "blobs", "--epochs", "1", "--quiet", "--output", directory + "/b.safetensors",
+                             "--checkpoint-dir", checkpoints]).run()
+            Issue.record("a fresh run must not replace another run's checkpoint")
+        } catch {
+            #expect("\(error)".contains("already holds a run's checkpoint") && "\(error)".contains("--resume \(checkpoints)"), "\(error)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: Checkpoint<Float>.path(in: checkpoints))) == before)
+        try Train.parse(["--data", "blobs", "--epochs", "1", "--quiet", "--output", directory + "/b.safetensors",
+                         "--checkpoint-dir", checkpoints, "--overwrite"]).run()
+        #expect(try Checkpoint<Float>.read(from: checkpoints).state.recipe.data == "blobs")
+
+        // Another process holding the lock: this one is refused, naming it.
+        let other = directory + "/other"
+        try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true)
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = [other + "/.backprop.lock", "-c", "echo 4242 > \(other)/.backprop.lock; sleep 30"]
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/flock") else { return }
+        try holder.run()
+        defer { holder.terminate() }
+        let deadline = Date().addingTimeInterval(10)
+        while (try? String(contentsOfFile: other + "/.backprop.lock", encoding: .utf8))?.contains("4242") != true && Date() < deadline {
+            usleep(10_000)
+        }
+        do {
+            try Train.parse(["--data", "moons", "--epochs", "1", "--quiet", "--output", directory + "/c.safetensors",
+                             "--checkpoint-dir", other]).run()
+            Issue.record("a directory in use must be refused")
+        } catch {
+            #expect("\(error)".contains("in use by another run (process 4242)"), "\(error)")
+        }
+    }
+}

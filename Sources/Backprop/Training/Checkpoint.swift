@@ -59,7 +59,22 @@ public struct Checkpoint<Scalar: NetworkScalar> {
             ModelFile.architectureKey: try ModelFile.encodeArchitecture(network.architecture),
             Self.stateKey: String(decoding: try encoder.encode(state), as: UTF8.self),
         ]
-        try SafeTensors(tensors: tensors, metadata: metadata).write(to: Self.path(in: directory), checksum: true)
+        let bytes = try SafeTensors(tensors: tensors, metadata: metadata).checksummed()
+        // What is written must be readable: the reader's caps apply before anything is written.
+        var headerSize = 0
+        for index in 0..<8 { headerSize |= Int(bytes[index]) << (8 * index) }
+        guard bytes.count <= SafeTensors.defaultMaximumFileSize, headerSize <= SafeTensors.defaultMaximumHeaderSize else {
+            throw ModelFile.Error("\(Self.path(in: directory)): the checkpoint would be \(bytes.count) bytes with a \(headerSize)-byte header, more than can be read back (\(SafeTensors.defaultMaximumFileSize) and \(SafeTensors.defaultMaximumHeaderSize) bytes); nothing was written")
+        }
+        try AtomicFile.write(bytes, to: Self.path(in: directory))
+    }
+
+    /// The size of a checkpoint of `network` with an optimizer of `slots` tensors per
+    /// parameter (and a best-weights snapshot), before its metadata: 4 bytes per value.
+    public static func tensorBytes(of network: Network<Scalar>, slots: Int, keepsBest: Bool) -> Int {
+        let copies = 1 + slots + (keepsBest ? 1 : 0)
+        let (bytes, overflow) = network.parameterCount.multipliedReportingOverflow(by: 4 * copies)
+        return overflow ? .max : bytes
     }
 
     /// Reads the checkpoint in `directory`, checking every tensor against the architecture.
@@ -68,6 +83,11 @@ public struct Checkpoint<Scalar: NetworkScalar> {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ModelFile.Error("\(path): no checkpoint here (was the run started with --checkpoint-dir \(directory)?)")
         }
+        return try read(path: path)
+    }
+
+    /// Reads the checkpoint file at `path`; errors start with `path`.
+    static func read(path: String) throws -> Checkpoint {
         let file = try SafeTensors.read(from: path)
         let network: Network<Scalar> = try ModelFile.network(from: file, path: path, ignoringPrefixes: ["optimizer.", "best."])
         guard let json = file.metadata[stateKey] else {
