@@ -27,7 +27,11 @@ struct Evaluate: ParsableCommand {
         let source = try DataSource(parsing: data)
         let loaded: LoadedData<Float> = try source.load(loss: network.loss, outputSize: network.outputSize, seed: seed)
         var dataset = loaded.test ?? loaded.training
-        try scaling.apply(to: &dataset)
+        do {
+            try scaling.apply(to: &dataset)
+        } catch {
+            throw CommandFailure("\(model)'s \(error.description) (data: \(source))")
+        }
         guard dataset.featureCount == network.inputSize else {
             throw CommandFailure("\(source): \(dataset.featureCount) features per example, but \(model) expects \(network.inputSize)")
         }

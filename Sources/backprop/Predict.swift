@@ -47,7 +47,11 @@ struct Predict: ParsableCommand {
             let loaded: LoadedData<Float> = try source.load(loss: network.loss, outputSize: network.outputSize, seed: seed)
             inputs = (loaded.test ?? loaded.training).inputs
         }
-        try scaling.apply(to: &inputs)
+        do {
+            try scaling.apply(to: &inputs)
+        } catch {
+            throw CommandFailure("\(model)'s \(error.description) (data: \(data))")
+        }
         let outputs = try network.predict(inputs)
         let logits = try network.logits(inputs)
         var lines = [Self.header(loss: network.loss, outputs: network.outputSize)]

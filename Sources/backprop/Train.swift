@@ -32,7 +32,7 @@ struct Train: ParsableCommand {
 
     // MARK: Network
 
-    @Option(help: "Layer widths including input and output, e.g. 784,300,10. (default: inputs,16,16,outputs)")
+    @Option(help: "Layer widths including input and output, e.g. 784,300,10. (default: inputs,H,H,outputs with H the power of two at or above √(inputs·outputs), from 16 to 64)")
     var layers: LayerSizes?
 
     @Option(help: "Hidden-layer activation: sigmoid, tanh, relu, identity. (default: tanh)")

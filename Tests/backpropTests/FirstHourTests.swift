@@ -31,6 +31,7 @@ import Testing
             try Train.parse(["--data", "fashion-mnist", "--epochs", "1", "--quiet", "--output", model]).run()
             let (network, scaling): (Network<Float>, InputScaling) = try ModelFile.loadWithInputScaling(path: model)
             #expect(scaling == .divide(by: 255))
+            #expect(network.layerSizes == [784, 64, 64, 10], "hidden widths sized from the data")
             let data = try FashionMNIST.load()
             var test = Dataset(inputs: data.testImages, targets: Matrix(rows: data.testLabels.count, columns: 1, elements: data.testLabels.map(Float.init)))
             try scaling.apply(to: &test)
@@ -48,6 +49,10 @@ import Testing
         #expect(InputScaling.Kind.none.resolved(for: pixels) == .none)
         #expect(try InputScaling.Kind(parsing: "auto") == .automatic)
         #expect(TrainingRecipe().inputScaling == .automatic)
+        #expect(NetworkSpecification.defaultHiddenWidth(featureCount: 2, outputSize: 2) == 16)
+        #expect(NetworkSpecification.defaultHiddenWidth(featureCount: 64, outputSize: 10) == 32)
+        #expect(NetworkSpecification.defaultHiddenWidth(featureCount: 784, outputSize: 10) == 64)
+        #expect(NetworkSpecification.defaultHiddenWidth(featureCount: .max, outputSize: .max) == 64)
     }
 
     @Test func messagesPointTheRightWay() throws {

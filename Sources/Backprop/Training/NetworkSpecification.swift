@@ -10,12 +10,13 @@ public struct NetworkSpecification: Sendable, Equatable {
     public var seed: UInt64
     /// Whether hidden dense layers have biases (seed 001's has none).
     public var hiddenBias: Bool
-    /// Hidden widths used when `sizes` is nil.
-    public var defaultHiddenSizes: [Int]
+    /// Hidden widths used when `sizes` is nil; nil: two layers of
+    /// `defaultHiddenWidth(featureCount:outputSize:)`.
+    public var defaultHiddenSizes: [Int]?
 
     public init(sizes: [Int]? = nil, activation: Activation = .tanh, loss: LossFunction = .softmaxCrossEntropy,
                 initializer: Initializer = .glorot, seed: UInt64 = 0, hiddenBias: Bool = true,
-                defaultHiddenSizes: [Int] = [16, 16]) {
+                defaultHiddenSizes: [Int]? = nil) {
         self.sizes = sizes
         self.activation = activation
         self.loss = loss
@@ -25,13 +26,29 @@ public struct NetworkSpecification: Sendable, Equatable {
         self.defaultHiddenSizes = defaultHiddenSizes
     }
 
+    /// The hidden width for data of `featureCount` inputs and `outputSize` outputs: the power
+    /// of two at or above √(featureCount · outputSize), between 16 and 64 (16 for the 2-D
+    /// built-in sets and small tables, 32 for 8x8 digits, 64 for 28x28 images; wider tanh
+    /// layers learn worse at the default SGD rate of 0.5: 83.5% against 85.5% on
+    /// Fashion-MNIST after 10 epochs).
+    public static func defaultHiddenWidth(featureCount: Int, outputSize: Int) -> Int {
+        let (product, overflow) = max(featureCount, 1).multipliedReportingOverflow(by: max(outputSize, 1))
+        let geometricMean = overflow ? Double(Int.max) : Double(product).squareRoot()
+        var width = 16
+        while Double(width) < geometricMean && width < 64 { width *= 2 }
+        return width
+    }
+
     /// The output width this specification implies before any data is seen, when it does.
     public var declaredOutputSize: Int? { sizes?.last }
 
     /// Widths for a data set with `featureCount` inputs and `outputSize` outputs; checks
     /// declared sizes against the data.
     public func resolvedSizes(featureCount: Int, outputSize: Int) throws(ShapeError) -> [Int] {
-        guard let sizes else { return [featureCount] + defaultHiddenSizes + [outputSize] }
+        guard let sizes else {
+            let width = Self.defaultHiddenWidth(featureCount: featureCount, outputSize: outputSize)
+            return [featureCount] + (defaultHiddenSizes ?? [width, width]) + [outputSize]
+        }
         guard sizes.count >= 2 else {
             throw ShapeError("--layers needs at least an input and an output size, got \(sizes)")
         }

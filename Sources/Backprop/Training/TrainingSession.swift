@@ -145,7 +145,10 @@ public final class TrainingSession {
             scheduler: scheduler ?? LearningRateScheduler(schedule: recipe.schedule, baseLearningRate: recipe.learningRate))
         if let position { trainer.position = position }
         try trainer.validate(training, name: recipe.data)
-        if let validation { try trainer.validate(validation, name: "validation data") }
+        if let validation { try trainer.validate(validation, name: recipe.validationData.map { "\($0) (validation data)" } ?? "validation data") }
+        // The test split is read from its own files (IDX's t10k, a built-in set's fresh
+        // sample): a label the network cannot output is named here, not deep in evaluation.
+        if let test { try trainer.validate(test, name: "\(recipe.data) (test set)") }
 
         self.recipe = recipe
         self.network = network
