@@ -119,6 +119,21 @@ import Testing
         #expect(big.html().contains("first 64 of 256 units"))
     }
 
+    /// The loss axis stops at 0, and a regression loss that falls by decades is drawn on a
+    /// logarithmic axis.
+    @Test func lossChartsStayAtOrAboveZeroAndGoLogarithmicOverDecades() {
+        let small = LineChart(title: "Loss", series: [.init(name: "train", values: [0.9, 0.2, 0.01])], xTitle: "Epoch",
+                              yTitle: "Loss", better: .lower, nonNegative: true)
+        #expect(!small.logarithmicY)
+        #expect(!small.svg().contains(">-0.") && !small.svg().contains("(log scale)"))
+        let regression = LineChart(title: "Loss", series: [.init(name: "train", values: [25_000, 3_000, 400, 90, 60])],
+                                   xTitle: "Epoch", yTitle: "Loss", better: .lower, nonNegative: true)
+        #expect(regression.logarithmicY)
+        let svg = regression.svg()
+        #expect(svg.contains("Loss (log scale)") && svg.contains(">1000<") && svg.contains(">100<"), "\(svg)")
+        #expect(regression.caption().contains("last 60"))
+    }
+
     /// Neurons keep their order; edges of larger networks are drawn by width and color with
     /// the weight as tooltip instead of labels that pile up.
     @Test func theNeuronGraphKeepsOrderAndLabelsOnlySmallNetworks() throws {

@@ -10,6 +10,9 @@ struct AxisScale {
     private(set) var upper: Double
     private(set) var ticks: [Double]
     private(set) var step: Double
+    /// The values are log₁₀ of the data (a logarithmic axis): ticks fall on whole decades
+    /// and are labelled with 10^tick.
+    var logarithmic = false
 
     /// A scale over `lower...upper`. With `extendToTicks`, the interval grows to the
     /// enclosing ticks (for line charts); without, it is kept as given (for grids whose
@@ -53,7 +56,7 @@ struct AxisScale {
     /// A tick label with as many decimals as the step needs; scientific notation for very
     /// large or very small magnitudes.
     func label(_ value: Double) -> String {
-        Self.format(value, step: step)
+        logarithmic ? Self.format(pow(10, value)) : Self.format(value, step: step)
     }
 
     static func format(_ value: Double, step: Double) -> String {

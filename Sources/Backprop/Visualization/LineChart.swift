@@ -1,3 +1,5 @@
+import Foundation
+
 /// A line chart of one or more series (e.g. train and validation loss per epoch) as an
 /// inline SVG figure with axes, ticks, a legend and a caption of final and best values.
 struct LineChart {
@@ -14,6 +16,17 @@ struct LineChart {
     /// The y interval to show when every finite value lies inside it (0...1 for accuracy),
     /// so that charts of the same quantity are comparable.
     var preferredYRange: ClosedRange<Double>? = nil
+    /// Values that cannot be negative (a loss): the axis never runs below 0, and when they
+    /// span two decades or more (regression losses from 10⁴ down to 10¹) it is logarithmic.
+    var nonNegative = false
+
+    /// Whether the y axis is logarithmic: non-negative values, all above 0, whose largest is
+    /// at least 100 times the smallest.
+    var logarithmicY: Bool {
+        let ys = series.flatMap { $0.points.filter { $0.x.isFinite && $0.y.isFinite }.map(\.y) }
+        guard nonNegative, let low = ys.min(), let high = ys.max(), low > 0 else { return false }
+        return high / low >= 100
+    }
 
     static let width = 760.0
     static let plotHeight = 300.0
@@ -37,6 +50,11 @@ struct LineChart {
     }
 
     func svg() -> String {
+        let logarithmic = logarithmicY
+        // On a logarithmic axis every position is log₁₀ of the value.
+        let series = logarithmic
+            ? self.series.map { TrainingReport.Series(name: $0.name, points: $0.points.map { (x: $0.x, y: log10($0.y)) }) }
+            : self.series
         let finite = series.flatMap { $0.points.filter { $0.x.isFinite && $0.y.isFinite } }
         let xs = finite.map(\.x)
         let ys = finite.map(\.y)
@@ -51,10 +69,13 @@ struct LineChart {
         } else if yUpper > yLower {
             // 5% headroom so that extreme points never sit on the frame.
             let padding = (yUpper - yLower) * 0.05
-            yLower -= padding
+            // A loss axis stops at 0 instead of running below it.
+            let floor = nonNegative && !logarithmic && yLower >= 0 ? 0 : -Double.infinity
+            yLower = max(yLower - padding, floor)
             yUpper += padding
         }
-        let yScale = AxisScale(lower: yLower, upper: yUpper, targetTickCount: 6)
+        var yScale = AxisScale(lower: yLower, upper: yUpper, targetTickCount: 6, integerTicks: logarithmic)
+        yScale.logarithmic = logarithmic
 
         let left = 30 + PlotFrame.yLabelWidth(yScale) + 14
         var legend = ChartLegend(
@@ -70,7 +91,7 @@ struct LineChart {
         var canvas = SVGCanvas(width: Self.width, height: frame.bottom + 52)
 
         legend.draw(on: &canvas, top: 10)
-        frame.drawAxes(on: &canvas, xTitle: xTitle, yTitle: yTitle)
+        frame.drawAxes(on: &canvas, xTitle: xTitle, yTitle: logarithmic ? yTitle + " (log scale)" : yTitle)
         if finite.isEmpty {
             canvas.text(
                 "No finite values to plot", x: frame.left + frame.width / 2, y: frame.top + frame.height / 2,

@@ -74,7 +74,8 @@ public struct TrainingReport: Sendable {
             sections.append(section("Configuration", "<table>\n\(rows.joined(separator: "\n"))\n</table>"))
         }
         if !lossCurves.isEmpty {
-            let chart = LineChart(title: "Loss", series: lossCurves, xTitle: curveXTitle, yTitle: "Loss", better: .lower)
+            let chart = LineChart(title: "Loss", series: lossCurves, xTitle: curveXTitle, yTitle: "Loss", better: .lower,
+                                  nonNegative: true)
             sections.append(section("Loss", chart.html()))
         }
         if !accuracyCurves.isEmpty {
