@@ -130,3 +130,40 @@ import Testing
         }
     }
 }
+
+/// The metrics history lives beside the checkpoint and is appended to, so a checkpoint's
+/// size does not grow with the run; an edited history is refused, a line appended after the
+/// checkpoint (a kill between the two writes) is cut.
+@Suite struct CheckpointHistoryTests {
+    @Test func checkpointsStayTheSameSizeAsTheRunGrows() throws {
+        try TemporaryDirectory.with { directory in
+            var recipe = TrainingRecipe()
+            recipe.layers = [2, 4, 2]
+            recipe.epochs = 40
+            let session = try TrainingSession(recipe: recipe)
+            var sizes: [Int] = []
+            try session.run(checkpoints: .init(directory: directory.path)) { event in
+                if case .epochEnded(let metrics) = event, [2, 40].contains(metrics.epoch) {
+                    sizes.append(-1)  // the checkpoint of this epoch is written after the event
+                }
+                if case .checkpointWritten(let path) = event, sizes.last == -1 {
+                    sizes[sizes.count - 1] = try Data(contentsOf: URL(fileURLWithPath: path)).count
+                }
+            }
+            #expect(sizes.count == 2 && sizes[0] > 0)
+            // The same bytes but for digits of the counters and the checksum.
+            #expect(abs(sizes[1] - sizes[0]) < 16, "\(sizes)")
+            let checkpoint = try Checkpoint<Float>.read(from: directory.path)
+            #expect(checkpoint.state.history == session.history)
+
+            // A line appended after the checkpoint is cut; an edited line is refused.
+            let historyPath = CheckpointHistory.path(in: directory.path)
+            let original = try String(contentsOfFile: historyPath, encoding: .utf8)
+            try (original + "{\"epoch\":41}\n").write(toFile: historyPath, atomically: true, encoding: .utf8)
+            #expect(try Checkpoint<Float>.read(from: directory.path).state.history.count == 40)
+            #expect(try String(contentsOfFile: historyPath, encoding: .utf8) == original)
+            try original.replacingOccurrences(of: "\"epoch\":7,", with: "\"epoch\":8,").write(toFile: historyPath, atomically: true, encoding: .utf8)
+            #expect(throws: ModelFile.Error.self) { _ = try Checkpoint<Float>.read(from: directory.path) }
+        }
+    }
+}

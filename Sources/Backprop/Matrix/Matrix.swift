@@ -75,8 +75,10 @@ public struct Matrix<Scalar: NetworkScalar>: Equatable, Sendable {
     }
 
     /// The same elements converted to another scalar type.
+    /// The same matrix in another scalar type; the same type shares the storage (no copy).
     public func converted<Other: NetworkScalar>(to: Other.Type = Other.self) -> Matrix<Other> {
-        Matrix<Other>(rows: rows, columns: columns, elements: storage.map { Other($0) })
+        if let same = self as? Matrix<Other> { return same }
+        return Matrix<Other>(rows: rows, columns: columns, elements: storage.map { Other($0) })
     }
 
     @inlinable

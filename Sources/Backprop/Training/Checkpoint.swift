@@ -31,8 +31,9 @@ public struct Checkpoint<Scalar: NetworkScalar> {
         directory.hasSuffix("/") ? directory + fileName : directory + "/" + fileName
     }
 
-    /// Writes the checkpoint to `directory` (created if needed).
-    public func write(to directory: String) throws {
+    /// Writes the checkpoint to `directory` (created if needed), with its metrics history
+    /// in `history` (appended to, O(new epochs)), or, without one, in a new history file.
+    public func write(to directory: String, history log: CheckpointHistory? = nil) throws {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -52,6 +53,12 @@ public struct Checkpoint<Scalar: NetworkScalar> {
                 tensors.append(try SafeTensor(name: "best.\(name)", shape: shape, values: parameter.value.storage))
             }
         }
+        let log = try log ?? CheckpointHistory(directory: directory)
+        try log.append(state.history)
+        var state = state
+        state.history = []
+        state.historyCount = log.count
+        state.historyChecksum = log.checksum
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let metadata = [
@@ -93,12 +100,13 @@ public struct Checkpoint<Scalar: NetworkScalar> {
         guard let json = file.metadata[stateKey] else {
             throw ModelFile.Error("\(path): not a checkpoint ('\(stateKey)' metadata is missing)")
         }
-        let state: CheckpointState
+        var state: CheckpointState
         do {
             state = try JSONDecoder().decode(CheckpointState.self, from: Data(json.utf8))
         } catch {
             throw ModelFile.Error("\(path): '\(stateKey)' metadata is not a valid checkpoint state")
         }
+
         let generatorState = state.position.epochStartGenerator.state
         guard generatorState != (0, 0, 0, 0) else {
             // xoshiro's all-zero state only ever yields zeros (a shuffle would never end).
@@ -137,6 +145,15 @@ public struct Checkpoint<Scalar: NetworkScalar> {
             }
             best = snapshot
         }
+        if let count = state.historyCount, let checksum = state.historyChecksum {
+            let slash = path.lastIndex(of: "/")
+            let directory = slash.map { path[..<$0].isEmpty ? "/" : String(path[..<$0]) } ?? "."
+            do {
+                state.history = try CheckpointHistory(directory: directory, count: count, checksum: checksum).metrics()
+            } catch {
+                throw ModelFile.Error("\(path): \(error)")
+            }
+        }
         return Checkpoint(state: state, network: network, best: best)
     }
 }
@@ -149,7 +166,12 @@ public struct CheckpointState: Codable, Equatable, Sendable {
     public var scheduler: LearningRateScheduler?
     public var earlyStopping: EarlyStopping?
     public var inputScaling: InputScaling
+    /// The epochs so far. In the file, empty: they are in `CheckpointHistory`'s file, whose
+    /// first `historyCount` lines have CRC32C `historyChecksum` (checkpoints written before
+    /// that file existed hold them here).
     public var history: [EpochMetrics]
+    public var historyCount: Int?
+    public var historyChecksum: UInt32?
     /// The training data the run saw (nil in checkpoints written before it was recorded).
     public var trainingData: DataDigest?
     /// Where the run saves its model (`--output`), so that a resumed run writes there too.

@@ -28,6 +28,17 @@ public final class TrainingSession {
     /// The training data's digest, taken when the first checkpoint is written (or checked
     /// against the checkpoint on resume).
     var trainingDigest: DataDigest?
+    /// The metrics history file of the checkpoint directory this session writes to.
+    var historyLog: (directory: String, log: CheckpointHistory)?
+    /// The directory and checkpoint this session resumed from, to continue its history file.
+    var resumedFrom: (directory: String, count: Int, checksum: UInt32)?
+
+    /// The history file of the checkpoint this session resumed from, when `directory` is it.
+    func resumedHistory(_ directory: String) throws -> CheckpointHistory? {
+        guard let resumedFrom, resumedFrom.directory == directory else { return nil }
+        return try CheckpointHistory(directory: directory, count: resumedFrom.count, checksum: resumedFrom.checksum)
+    }
+
     /// Where the model is saved, recorded in checkpoints (`--output`).
     public var output: String?
     /// The output recorded in the checkpoint this session resumed from.
@@ -74,7 +85,7 @@ public final class TrainingSession {
         let batchSize = recipe.batchSize == 0 ? loaded.training.count : recipe.batchSize
         try NetworkSize(sizes: sizes, batchSize: batchSize).checkFits(sizes: sizes, batchSize: batchSize)
         let network = try initial ?? specification.makeNetwork(sizes: sizes, as: Float.self)
-        try self.init(recipe: recipe, network: network, loaded: loaded, scaling: nil, optimizer: recipe.makeOptimizer(),
+        try self.init(recipe: recipe, network: network, loaded: consume loaded, scaling: nil, optimizer: recipe.makeOptimizer(),
                       position: nil, scheduler: nil, earlyStopping: nil, history: [], best: nil)
     }
 
@@ -101,7 +112,7 @@ public final class TrainingSession {
         }
         let loaded: LoadedData<Float> = try DataSource(parsing: recipe.data).load(
             loss: recipe.loss, outputSize: checkpoint.network.outputSize, seed: recipe.seed)
-        try self.init(recipe: recipe, network: checkpoint.network, loaded: loaded, scaling: checkpoint.state.inputScaling,
+        try self.init(recipe: recipe, network: checkpoint.network, loaded: consume loaded, scaling: checkpoint.state.inputScaling,
                       optimizer: checkpoint.state.optimizer, position: checkpoint.state.position,
                       scheduler: checkpoint.state.scheduler, earlyStopping: checkpoint.state.earlyStopping,
                       history: checkpoint.state.history, best: checkpoint.best)
@@ -114,12 +125,20 @@ public final class TrainingSession {
         }
         checkpointOutput = checkpoint.state.output
         output = checkpoint.state.output
+        if let count = checkpoint.state.historyCount, let checksum = checkpoint.state.historyChecksum {
+            resumedFrom = (directory, count, checksum)
+        }
     }
 
-    init(recipe: TrainingRecipe, network: Network<Float>, loaded: LoadedData<Float>, scaling: InputScaling?,
+    /// `loaded` is consumed: its data sets are moved out and scaled in place, so a large
+    /// image set is never held twice.
+    init(recipe: TrainingRecipe, network: Network<Float>, loaded: consuming LoadedData<Float>, scaling: InputScaling?,
          optimizer: OptimizerConfiguration, position: TrainingPosition?, scheduler: LearningRateScheduler?,
          earlyStopping: EarlyStopping?, history: [EpochMetrics], best: Network<Float>?) throws {
+        let imageShape = loaded.imageShape
         var training = loaded.training
+        var test = loaded.test
+        loaded = LoadedData(training: Dataset(inputs: Matrix(rows: 0, columns: 0), targets: Matrix(rows: 0, columns: 0)))
         var validation: Dataset<Float>?
         if let validationData = recipe.validationData {
             let other: LoadedData<Float> = try DataSource(parsing: validationData).load(
@@ -130,7 +149,6 @@ public final class TrainingSession {
             training = parts.training
             validation = parts.validation
         }
-        var test = loaded.test
         let scaling = try scaling ?? InputScaling.fit(recipe.inputScaling, to: training.inputs)
         try scaling.apply(to: &training)
         if validation != nil { try scaling.apply(to: &validation!) }
@@ -157,7 +175,7 @@ public final class TrainingSession {
         self.validation = validation
         self.test = test
         self.inputScaling = scaling
-        self.imageShape = loaded.imageShape
+        self.imageShape = imageShape
         self.history = history
         self.best = best
         if let earlyStopping {
@@ -241,10 +259,14 @@ public final class TrainingSession {
             network: network, best: best)
     }
 
-    /// Writes `checkpoint` into `directory` atomically.
+    /// Writes `checkpoint` into `directory` atomically, appending the epochs since the last
+    /// checkpoint to the directory's metrics history.
     public func writeCheckpoint(to directory: String) throws {
         if trainingDigest == nil { trainingDigest = DataDigest(training) }
-        try checkpoint.write(to: directory)
+        if historyLog?.directory != directory {
+            historyLog = (directory, try resumedHistory(directory) ?? CheckpointHistory(directory: directory))
+        }
+        try checkpoint.write(to: directory, history: historyLog!.log)
     }
 
     /// Saves the model (with the input scaling in its metadata) atomically; without
