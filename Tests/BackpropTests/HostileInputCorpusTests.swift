@@ -230,6 +230,9 @@ private func hostileFiles() throws -> [HostileFile] {
     add(.csv, "nan", Array("x,y\n1,nan\n".utf8))
     add(.csv, "infinity", Array("1,-inf\n".utf8))
     add(.csv, "beyond Double", Array("1,1e400\n".utf8), absurdSize: true)
+    add(.csv, "NUL inside a field", Array("a,b\n1".utf8) + [0] + Array("xyz,2\n".utf8))
+    add(.csv, "NUL after a decimal", Array("0.12".utf8) + [0] + Array(" 9957,4\n".utf8))
+    add(.csv, "a 100 kB field", Array(("a,b\n" + String(repeating: "9", count: 100_000) + "x,1\n").utf8))
 
     // Model files: architecture metadata that is not JSON, JSON of the wrong shape, layers
     // far larger than the tensors, sizes that do not chain, missing and extra tensors,
