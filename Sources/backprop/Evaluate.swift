@@ -25,7 +25,8 @@ struct Evaluate: ParsableCommand {
     func output() throws -> String {
         let (network, scaling): (Network<Float>, InputScaling) = try ModelFile.loadWithInputScaling(path: model)
         let source = try DataSource(parsing: data)
-        let loaded: LoadedData<Float> = try source.load(loss: network.loss, outputSize: network.outputSize, seed: seed)
+        let loaded: LoadedData<Float> = try source.load(
+            loss: network.loss, outputSize: network.outputSize, seed: seed, classNames: try ModelFile.classNames(path: model))
         var dataset = loaded.test ?? loaded.training
         do {
             try scaling.apply(to: &dataset)

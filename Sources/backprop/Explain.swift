@@ -98,7 +98,8 @@ struct Explain: ParsableCommand {
     func example(for network: Network<Double>) throws -> ([Double], [Double]) {
         if let data, let row {
             let source = try DataSource(parsing: data)
-            let loaded: LoadedData<Double> = try source.load(loss: network.loss, outputSize: network.outputSize, seed: seed)
+            let loaded: LoadedData<Double> = try source.load(
+            loss: network.loss, outputSize: network.outputSize, seed: seed, classNames: try ModelFile.classNames(path: model))
             let dataset = loaded.training
             guard row >= 1, row <= dataset.count else {
                 throw CommandFailure("\(source): --row \(row) is out of range; the data has rows 1...\(dataset.count)")

@@ -110,7 +110,8 @@ struct Gradcheck: ParsableCommand {
         of data: String, rows: Int, network: Network<Double>, scaling: InputScaling, model: String, seed: UInt64
     ) throws -> (inputs: Matrix<Double>, targets: Matrix<Double>) {
         let source = try DataSource(parsing: data)
-        let loaded: LoadedData<Double> = try source.load(loss: network.loss, outputSize: network.outputSize, seed: seed)
+        let loaded: LoadedData<Double> = try source.load(
+            loss: network.loss, outputSize: network.outputSize, seed: seed, classNames: try ModelFile.classNames(path: model))
         let training = loaded.training
         guard training.featureCount == network.inputSize else {
             throw CommandFailure("\(source): \(training.featureCount) features per example, but \(model) expects \(network.inputSize)")

@@ -9,8 +9,9 @@ struct Predict: ParsableCommand {
             A CSV row may hold only the features, or the features followed by the target \
             column(s), which are ignored. The model's stored input scaling is applied first. The \
             first line names the columns: class,p0,p1,… for classification (the predicted class, \
-            then the softmax probabilities, or σ of each output for binary cross-entropy), \
-            y0,y1,… for regression.
+            then the softmax probabilities, or σ of each output for binary cross-entropy; with \
+            the class names the model was trained with in place of indices), y0,y1,… for \
+            regression.
             """)
 
     @Option(help: "A model file written by `backprop train`.")
@@ -29,22 +30,26 @@ struct Predict: ParsableCommand {
     /// The header line and one line per row, as printed.
     func output() throws -> String {
         let (network, scaling): (Network<Float>, InputScaling) = try ModelFile.loadWithInputScaling(path: model)
+        let classNames = try ModelFile.classNames(path: model)
         var inputs: Matrix<Float>
         switch try DataSource(parsing: data) {
         case .csv(let path):
-            let rows = try CSVReader.read(path: path).rows
-            let width = rows[0].count
+            let lines = try CSVReader.table(path: path).lines
+            let width = lines[0].fields.count
             let targetColumns = network.loss.targetColumns(outputSize: network.outputSize)
             guard width == network.inputSize || width == network.inputSize + targetColumns else {
                 throw CommandFailure("\(path): rows have \(width) columns, but \(model) expects \(network.inputSize) features (optionally followed by \(targetColumns) target column(s))")
             }
-            var matrix = Matrix<Float>(rows: rows.count, columns: network.inputSize)
-            for (r, row) in rows.enumerated() {
-                for c in 0..<network.inputSize { matrix[r, c] = Float(row[c]) }
+            var matrix = Matrix<Float>(rows: lines.count, columns: network.inputSize)
+            for (r, line) in lines.enumerated() {
+                for c in 0..<network.inputSize {
+                    matrix[r, c] = Float(try CSVReader.finiteNumber(line.fields[c], path: path, line: line.number, column: c))
+                }
             }
             inputs = matrix
         case let source:
-            let loaded: LoadedData<Float> = try source.load(loss: network.loss, outputSize: network.outputSize, seed: seed)
+            let loaded: LoadedData<Float> = try source.load(
+                loss: network.loss, outputSize: network.outputSize, seed: seed, classNames: classNames)
             inputs = (loaded.test ?? loaded.training).inputs
         }
         do {
@@ -54,11 +59,14 @@ struct Predict: ParsableCommand {
         }
         let outputs = try network.predict(inputs)
         let logits = try network.logits(inputs)
-        var lines = [Self.header(loss: network.loss, outputs: network.outputSize)]
+        let names = classNames.flatMap { $0.count == network.outputSize ? $0 : nil }
+        var lines = [Self.header(loss: network.loss, outputs: network.outputSize, classNames: names)]
         for r in 0..<outputs.rows {
             let values = outputs.row(r).map { String(format: "%.6g", Double($0)) }.joined(separator: ",")
             if network.loss.isClassification {
-                lines.append("\(network.loss.predictedClass(logits: logits, row: r)),\(values)")
+                let predicted = network.loss.predictedClass(logits: logits, row: r)
+                let label = names.map { Self.csvField($0[predicted]) } ?? String(predicted)
+                lines.append("\(label),\(values)")
             } else {
                 lines.append(values)
             }
@@ -66,10 +74,16 @@ struct Predict: ParsableCommand {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// class,p0,…,p(k-1) for the classification losses; y0,…,y(k-1) for mse.
-    static func header(loss: LossFunction, outputs: Int) -> String {
-        loss.isClassification
-            ? (["class"] + (0..<outputs).map { "p\($0)" }).joined(separator: ",")
-            : (0..<outputs).map { "y\($0)" }.joined(separator: ",")
+    /// class,p0,…,p(k-1) for the classification losses (the classes' names instead of p0, …
+    /// when the model has them); y0,…,y(k-1) for mse.
+    static func header(loss: LossFunction, outputs: Int, classNames: [String]? = nil) -> String {
+        guard loss.isClassification else { return (0..<outputs).map { "y\($0)" }.joined(separator: ",") }
+        return (["class"] + (classNames?.map(csvField) ?? (0..<outputs).map { "p\($0)" })).joined(separator: ",")
+    }
+
+    /// A field as RFC 4180 writes it: quoted (quotes doubled) when it holds a comma, a quote
+    /// or a line break.
+    static func csvField(_ text: String) -> String {
+        text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
 }

@@ -14,8 +14,11 @@ public enum CSVReader {
         field.count <= 40 ? field : String(field.prefix(40)) + "… (\(field.count) characters)"
     }
 
-    /// Every data row as numbers, with the header (if any) returned separately.
-    public static func read(path: String) throws(CSVReader.Error) -> (header: [String]?, rows: [[Double]]) {
+    /// The file's lines as trimmed fields, with their 1-based line numbers, and the header:
+    /// the first line when one of its fields is not a number while the next line's field in
+    /// the same column is (a numeric file's column names; class names in the last column of
+    /// every row are data, not a header). Every line has the same number of fields.
+    public static func table(path: String) throws(CSVReader.Error) -> (header: [String]?, lines: [(number: Int, fields: [String])]) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw Error(description: "\(path): no such file")
@@ -29,61 +32,111 @@ public enum CSVReader {
         guard let text = String(data: data, encoding: .utf8) else {
             throw Error(description: "\(path): not UTF-8 text")
         }
-        var header: [String]?
-        var rows: [[Double]] = []
+        var lines: [(number: Int, fields: [String])] = []
         var width: Int?
         // Character.isNewline covers "\n", "\r" and "\r\n" (one Character in Swift).
         for (lineIndex, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            // Double(String) stops at a NUL byte ("1\0xyz" would read as 1): a field with one is
-            // not a number.
-            let numbers = fields.map { $0.utf8.contains(0) ? nil : Double($0) }
-            if rows.isEmpty && header == nil && numbers.contains(where: { $0 == nil }) && lineIndex == 0 {
-                header = fields
-                width = fields.count
-                continue
-            }
             if let width, fields.count != width {
                 throw Error(description: "\(path): line \(lineIndex + 1) has \(fields.count) fields, expected \(width)")
             }
             width = fields.count
+            lines.append((lineIndex + 1, fields))
+        }
+        var header: [String]?
+        if let first = lines.first, first.number == 1 {
+            let next = lines.count > 1 ? lines[1].fields : nil
+            let namesColumns = first.fields.indices.contains { column in
+                number(first.fields[column]) == nil && (next.map { number($0[column]) != nil } ?? true)
+            }
+            if namesColumns {
+                header = first.fields
+                lines.removeFirst()
+            }
+        }
+        guard !lines.isEmpty else { throw Error(description: "\(path): no data rows") }
+        return (header, lines)
+    }
+
+    /// A field's value; nil when it is not a number. Double(String) stops at a NUL byte
+    /// ("1\0xyz" would read as 1): a field with one is not a number.
+    static func number(_ field: String) -> Double? {
+        field.utf8.contains(0) ? nil : Double(field)
+    }
+
+    /// The finite number in `field`, or an error naming the line and column.
+    public static func finiteNumber(_ field: String, path: String, line: Int, column: Int) throws(CSVReader.Error) -> Double {
+        guard let value = number(field) else {
+            throw Error(description: "\(path): line \(line), column \(column + 1): '\(excerpt(field))' is not a number")
+        }
+        guard value.isFinite else {
+            throw Error(description: "\(path): line \(line), column \(column + 1): \(excerpt(field)) is not a finite number")
+        }
+        return value
+    }
+
+    /// Every data row as numbers, with the header (if any) returned separately.
+    public static func read(path: String) throws(CSVReader.Error) -> (header: [String]?, rows: [[Double]]) {
+        let (header, lines) = try table(path: path)
+        var rows: [[Double]] = []
+        rows.reserveCapacity(lines.count)
+        for line in lines {
             var row: [Double] = []
-            row.reserveCapacity(fields.count)
-            for (column, number) in numbers.enumerated() {
-                guard let number else {
-                    throw Error(description: "\(path): line \(lineIndex + 1), column \(column + 1): '\(Self.excerpt(fields[column]))' is not a number")
-                }
-                guard number.isFinite else {
-                    throw Error(description: "\(path): line \(lineIndex + 1), column \(column + 1): \(Self.excerpt(fields[column])) is not a finite number")
-                }
-                row.append(number)
+            row.reserveCapacity(line.fields.count)
+            for (column, field) in line.fields.enumerated() {
+                row.append(try finiteNumber(field, path: path, line: line.number, column: column))
             }
             rows.append(row)
         }
-        guard !rows.isEmpty else { throw Error(description: "\(path): no data rows") }
         return (header, rows)
     }
 
     /// A data set from a CSV file whose last `targetColumns` columns are the targets.
     ///
-    /// For classification with class indices, `targetColumns` is 1 and the last column must
-    /// hold integers ≥ 0.
+    /// For classification with class indices, `targetColumns` is 1 and the last column holds
+    /// integers ≥ 0, or class names (`setosa`, `versicolor`, …): names are mapped to classes in
+    /// sorted order, as scikit-learn's `LabelEncoder` does, or through `classNames` when given
+    /// (a model's classes: an unknown name is an error naming the row), and kept as the data
+    /// set's `classNames`.
     public static func dataset<Scalar: NetworkScalar>(
-        path: String, targetColumns: Int, as: Scalar.Type = Scalar.self
+        path: String, targetColumns: Int, classNames: [String]? = nil, as: Scalar.Type = Scalar.self
     ) throws(CSVReader.Error) -> Dataset<Scalar> {
-        let (_, rows) = try read(path: path)
-        let width = rows[0].count
+        let (_, lines) = try table(path: path)
+        let width = lines[0].fields.count
         guard width > targetColumns else {
             throw Error(description: "\(path): rows have \(width) columns, but \(targetColumns) target column(s) plus at least one feature are needed")
         }
         let features = width - targetColumns
-        var inputs = Matrix<Scalar>(rows: rows.count, columns: features)
-        var targets = Matrix<Scalar>(rows: rows.count, columns: targetColumns)
-        for (r, row) in rows.enumerated() {
-            for c in 0..<features { inputs[r, c] = Scalar(row[c]) }
-            for c in 0..<targetColumns { targets[r, c] = Scalar(row[features + c]) }
+        var inputs = Matrix<Scalar>(rows: lines.count, columns: features)
+        var targets = Matrix<Scalar>(rows: lines.count, columns: targetColumns)
+        let namedClasses = targetColumns == 1 && lines.contains { number($0.fields[features]) == nil }
+        var names: [String]?
+        var classOf: [String: Int] = [:]
+        if namedClasses {
+            let found = Set(lines.map { $0.fields[features] })
+            guard found.count <= Dataset<Scalar>.maximumClassCount else {
+                throw Error(description: "\(path): column \(features + 1) holds \(found.count) distinct class names, more than \(Dataset<Scalar>.maximumClassCount)")
+            }
+            names = classNames ?? found.sorted()
+            for (index, name) in names!.enumerated() { classOf[name] = index }
         }
-        return Dataset(inputs: inputs, targets: targets)
+        for (r, line) in lines.enumerated() {
+            for c in 0..<features {
+                inputs[r, c] = Scalar(try finiteNumber(line.fields[c], path: path, line: line.number, column: c))
+            }
+            if namedClasses {
+                let name = line.fields[features]
+                guard let index = classOf[name] else {
+                    throw Error(description: "\(path): line \(line.number), column \(features + 1): class '\(excerpt(name))' is not one of the model's classes (\(names!.prefix(10).joined(separator: ", "))\(names!.count > 10 ? ", …" : ""))")
+                }
+                targets[r, 0] = Scalar(index)
+            } else {
+                for c in 0..<targetColumns {
+                    targets[r, c] = Scalar(try finiteNumber(line.fields[features + c], path: path, line: line.number, column: features + c))
+                }
+            }
+        }
+        return Dataset(inputs: inputs, targets: targets, classNames: names)
     }
 }

@@ -81,15 +81,18 @@ public enum DataSource: Equatable, Sendable, CustomStringConvertible {
     /// Loads the examples, with targets shaped for `loss` on a network with `outputSize`
     /// outputs (CSV: the last column is the class index, or the last k columns are targets).
     /// Pixel values of image sets stay raw (0…255): scaling is `InputScaling`'s job.
+    /// A CSV's class names map to classes through `classNames` when given (a model's), else in
+    /// sorted order.
     public func load<Scalar: NetworkScalar>(
-        loss: LossFunction, outputSize: Int, seed: UInt64 = 0, as: Scalar.Type = Scalar.self
+        loss: LossFunction, outputSize: Int, seed: UInt64 = 0, classNames: [String]? = nil, as: Scalar.Type = Scalar.self
     ) throws(DataSourceError) -> LoadedData<Scalar> {
         do {
             switch self {
             case .synthetic(let set):
                 return LoadedData(training: set.generate(count: 400, seed: seed), test: set.generate(count: 400, seed: seed &+ 1))
             case .csv(let path):
-                return LoadedData(training: try CSVReader.dataset(path: path, targetColumns: loss.targetColumns(outputSize: outputSize)))
+                return LoadedData(training: try CSVReader.dataset(
+                    path: path, targetColumns: loss.targetColumns(outputSize: outputSize), classNames: classNames))
             case .idx(let directory):
                 return LoadedData(images: try IDXDataset.load(directory: directory), classNames: nil)
             case .fashionMNIST:

@@ -11,6 +11,19 @@ import Foundation
 public enum ModelFile {
     public static let architectureKey = "backprop.architecture"
     public static let inputScalingKey = "backprop.input_scaling"
+    /// The classes' names as a JSON array of strings, class 0 first (from a CSV's label
+    /// column, or a data set's own names), when the training data had them.
+    public static let classNamesKey = "backprop.class_names"
+
+    /// The names of the model's classes stored in the file at `path`, nil when it has none.
+    public static func classNames(path: String) throws -> [String]? {
+        let file = try SafeTensors.read(from: path)
+        guard let text = file.metadata[classNamesKey] else { return nil }
+        guard let names = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else {
+            throw Error("\(path): '\(classNamesKey)' metadata is not a JSON array of strings")
+        }
+        return names
+    }
 
     /// A model and the input scaling it was trained with, from one read of the file.
     public static func loadWithInputScaling<Scalar: NetworkScalar>(
@@ -43,7 +56,8 @@ public enum ModelFile {
     /// transform inputs as training did.
     public static func save<Scalar: NetworkScalar>(
         _ network: Network<Scalar>, to path: String, inputScaling: InputScaling = .none,
-        extraMetadata: [String: String] = [:], fullPrecision: Bool = false, replacing: Bool = true
+        extraMetadata: [String: String] = [:], fullPrecision: Bool = false, replacing: Bool = true,
+        classNames: [String]? = nil
     ) throws {
         var tensors: [SafeTensor] = []
         for (name, parameter) in network.parameters {
@@ -58,6 +72,9 @@ public enum ModelFile {
         metadata["format"] = "pt"
         metadata[architectureKey] = try encodeArchitecture(network.architecture)
         if inputScaling != .none { metadata[inputScalingKey] = inputScaling.encodedMetadata }
+        if let classNames {
+            metadata[classNamesKey] = String(decoding: try JSONEncoder().encode(classNames), as: UTF8.self)
+        }
         try SafeTensors(tensors: tensors, metadata: metadata).write(to: path, replacing: replacing, checksum: true)
     }
 

@@ -142,7 +142,7 @@ public final class TrainingSession {
         var validation: Dataset<Float>?
         if let validationData = recipe.validationData {
             let other: LoadedData<Float> = try DataSource(parsing: validationData).load(
-                loss: recipe.loss, outputSize: network.outputSize, seed: recipe.seed &+ 2)
+                loss: recipe.loss, outputSize: network.outputSize, seed: recipe.seed &+ 2, classNames: training.classNames)
             validation = other.test ?? other.training
         } else if let fraction = recipe.validationSplit {
             let parts = try ValidationSplit(fraction: fraction, seed: recipe.seed).split(training)
@@ -272,6 +272,7 @@ public final class TrainingSession {
     /// Saves the model (with the input scaling in its metadata) atomically; without
     /// `replacing`, never over anything already at `path` (`AtomicFile`).
     public func saveModel(to path: String, replacing: Bool = true) throws {
-        try ModelFile.save(network, to: path, inputScaling: inputScaling, replacing: replacing)
+        let names = training.classNames.flatMap { $0.count == network.outputSize ? $0 : nil }
+        try ModelFile.save(network, to: path, inputScaling: inputScaling, replacing: replacing, classNames: names)
     }
 }
