@@ -18,8 +18,11 @@ final class StopRequest: @unchecked Sendable {
         return received
     }
 
-    /// Starts listening for SIGINT and SIGTERM.
+    /// Starts listening for SIGINT and SIGTERM (once per process; later calls do nothing).
     func install() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard sources.isEmpty else { return }
         for number in [SIGINT, SIGTERM] {
             Foundation.signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
