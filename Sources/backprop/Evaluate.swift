@@ -8,6 +8,8 @@ struct Evaluate: ParsableCommand {
     @Option(help: "A model file written by `backprop train`.")
     var model: String
 
+    @OptionGroup var plain: PlainModelOptions
+
     @Option(help: "Data, as for training; sets with a test split (IDX, fashion-mnist) are evaluated on it, built-in sets on a fresh sample (seed + 1).")
     var data: String
 
@@ -23,7 +25,7 @@ struct Evaluate: ParsableCommand {
 
     /// What `run` prints.
     func output() throws -> String {
-        let (network, scaling): (Network<Float>, InputScaling) = try ModelFile.loadWithInputScaling(path: model)
+        let (network, scaling): (Network<Float>, InputScaling) = try plain.load(model)
         let source = try DataSource(parsing: data)
         let loaded: LoadedData<Float> = try source.load(
             loss: network.loss, outputSize: network.outputSize, seed: seed, classNames: try ModelFile.classNames(path: model))

@@ -17,6 +17,8 @@ struct Explain: ParsableCommand {
     @Option(help: "A model file written by `backprop train` (safetensors with architecture metadata).")
     var model: String
 
+    @OptionGroup var plain: PlainModelOptions
+
     @Option(help: "The example's features, comma-separated (e.g. 4,7,0.85), as in the data: the model's stored input scaling is applied to them.")
     var input: String?
 
@@ -70,7 +72,7 @@ struct Explain: ParsableCommand {
 
     /// The whole explanation as printed.
     func output() throws -> String {
-        let (network, scaling): (Network<Double>, InputScaling) = try ModelFile.loadWithInputScaling(path: model)
+        let (network, scaling): (Network<Double>, InputScaling) = try plain.load(model)
         let (inputValues, targetValues) = try example(for: network)
         let explainer: ChainRuleExplainer
         do {

@@ -81,7 +81,10 @@ struct Gradcheck: ParsableCommand {
         let network: Network<Double>
         var scaling = InputScaling.none
         if let model {
-            (network, scaling) = try ModelFile.loadWithInputScaling(path: model, as: Double.self)
+            // A plain PyTorch state dict reads with --layers, --activation and --loss.
+            (network, scaling) = try ModelFile.loadWithInputScaling(
+                path: model, as: Double.self,
+                plainSpecification: NetworkSpecification(sizes: layers?.sizes, activation: activation, loss: loss))
         } else {
             do {
                 network = try Network(sizes: layers?.sizes ?? Self.defaultLayers, activation: activation, loss: loss,

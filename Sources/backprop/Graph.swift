@@ -13,6 +13,8 @@ struct Graph: ParsableCommand {
     @Option(help: "A model file written by `backprop train`.")
     var model: String
 
+    @OptionGroup var plain: PlainModelOptions
+
     @Flag(help: "One node per neuron, edges labelled with the weights.")
     var neurons = false
 
@@ -27,7 +29,7 @@ struct Graph: ParsableCommand {
     }
 
     func output() throws -> String {
-        let network: Network<Double> = try ModelFile.load(path: model, as: Double.self)
+        let (network, _): (Network<Double>, InputScaling) = try plain.load(model)
         guard neurons else { return ComputationGraph.layerGraph(network) }
         do {
             return try ComputationGraph.neuronGraph(network, maximumEdges: maximumEdges, labelsEdges: edgeLabels)

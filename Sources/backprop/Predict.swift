@@ -17,6 +17,8 @@ struct Predict: ParsableCommand {
     @Option(help: "A model file written by `backprop train`.")
     var model: String
 
+    @OptionGroup var plain: PlainModelOptions
+
     @Option(help: "Rows to predict: csv:PATH (features, optionally followed by targets), or any other data set (its test split when it has one).")
     var data: String
 
@@ -29,7 +31,7 @@ struct Predict: ParsableCommand {
 
     /// The header line and one line per row, as printed.
     func output() throws -> String {
-        let (network, scaling): (Network<Float>, InputScaling) = try ModelFile.loadWithInputScaling(path: model)
+        let (network, scaling): (Network<Float>, InputScaling) = try plain.load(model)
         let classNames = try ModelFile.classNames(path: model)
         var inputs: Matrix<Float>
         switch try DataSource(parsing: data) {

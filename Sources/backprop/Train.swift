@@ -71,7 +71,7 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Examples per minibatch; 0 = the whole training set (full-batch gradient descent). (default: 32)")
     var batchSize: Int?
 
-    @Option(parsing: .unconditional, help: "Passes over the training data. (default: 100)")
+    @Option(parsing: .unconditional, help: "Passes over the training data; 0 saves the initial (or --init-weights) model without training. (default: 100)")
     var epochs: Int?
 
     @Option(parsing: .unconditional, help: "L2 penalty λ·Σ‖W‖² on weights only (gradient 2λW). (default: 0)")
@@ -131,9 +131,9 @@ struct Train: ParsableCommand {
     }
 
     mutating func validate() throws {
-        if let learningRate, !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--learning-rate must be a positive number") }
+        if let learningRate, !(learningRate >= 0 && learningRate.isFinite) { throw ValidationError("--learning-rate must be a number ≥ 0") }
         if let batchSize, batchSize < 0 { throw ValidationError("--batch-size must be ≥ 0 (0 = full batch)") }
-        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+        if let epochs, epochs < 0 { throw ValidationError("--epochs must be ≥ 0 (0 saves the initial or given weights without training)") }
         if let l2, !(l2 >= 0) { throw ValidationError("--l2 must be ≥ 0") }
         if let validationSplit, !(validationSplit > 0 && validationSplit < 1) { throw ValidationError("--validation-split must be between 0 and 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }

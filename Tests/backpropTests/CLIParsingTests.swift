@@ -54,7 +54,7 @@ import Backprop
 
     @Test(arguments: [
         ["--layers", "784"], ["--layers", "784,0,10"], ["--layers", "a,b"], ["--activation", "softplus"],
-        ["--loss", "hinge"], ["--learning-rate", "-1"], ["--epochs", "0"], ["--batch-size", "-2"], ["--l2", "-1"],
+        ["--loss", "hinge"], ["--learning-rate", "-1"], ["--epochs", "-1"], ["--batch-size", "-2"], ["--l2", "-1"],
         ["--bogus"], ["--checkpoint-every", "5"], ["--threads", "0"], ["--validation-split", "1.5"],
     ])
     func badTrainArgumentsAreRejected(_ arguments: [String]) {

@@ -83,3 +83,46 @@ import Testing
         }
     }
 }
+
+/// Plain PyTorch weights on the command line: the 3-2-2 worked example's weights, written as
+/// a bare state dict, explained with `--activation relu --loss mse`, and `train --epochs 0`
+/// (or `--learning-rate 0`) writes a model file from them without changing them.
+@Suite struct PlainWeightsTests {
+    @Test func theWorkedExampleFromPlainWeights() throws {
+        let directory = NSTemporaryDirectory() + "backprop-plain-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let plain = directory + "/plain.safetensors"
+        try SafeTensors(tensors: [
+            SafeTensor(name: "0.weight", shape: [2, 3], doubles: [0.1, 0.2, -0.1, -0.2, 0.1, 0.3]),
+            SafeTensor(name: "0.bias", shape: [2], doubles: [0.1, -0.1]),
+            SafeTensor(name: "2.weight", shape: [2, 2], doubles: [0.2, -0.1, 0.1, 0.2]),
+            SafeTensor(name: "2.bias", shape: [2], doubles: [0.05, 0.1]),
+        ], metadata: ["format": "pt"]).write(to: plain)
+
+        let text = try Explain.parse(["--model", plain, "--layers", "3,2,2", "--activation", "relu", "--loss", "mse",
+                                      "--input", "4,7,0.85", "--target", "0.9,0.8", "--parameter", "w11(1)"]).output()
+        #expect(text.contains("= -1.194"), "\(text)")
+        // Without the options, the message says what to give.
+        do {
+            _ = try Explain.parse(["--model", plain, "--input", "4,7,0.85", "--target", "0.9,0.8"]).output()
+            Issue.record("a plain state dict needs --activation and --loss")
+        } catch {
+            #expect("\(error)".contains("--activation and --loss"), "\(error)")
+        }
+        #expect(try Graph.parse(["--model", plain, "--activation", "relu", "--loss", "mse"]).output().contains("digraph"))
+        let (_, result) = try Gradcheck.parse(["--model", plain, "--activation", "relu", "--loss", "mse"]).check()
+        #expect(result.passes(threshold: 1e-6))
+
+        // --epochs 0 and --learning-rate 0 keep the given weights.
+        let csv = directory + "/example.csv"
+        try "4,7,0.85,0.9,0.8\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        for (index, options) in [["--epochs", "0"], ["--learning-rate", "0", "--epochs", "2"]].enumerated() {
+            let model = directory + "/m\(index).safetensors"
+            try Train.parse(["--data", "csv:\(csv)", "--init-weights", plain, "--activation", "relu", "--loss", "mse",
+                             "--scale", "none", "--quiet", "--output", model] + options).run()
+            let saved: Network<Double> = try ModelFile.load(path: model)
+            #expect(saved.parameter(named: "0.weight")!.value.storage.map { Float($0) } == [0.1, 0.2, -0.1, -0.2, 0.1, 0.3].map { Float($0) })
+        }
+    }
+}

@@ -71,7 +71,7 @@ import Testing
             let notAModel = try #require(failure { _ = try Predict.parse(["--model", csv, "--data", "csv:\(csv)"]).output() })
             #expect(notAModel.contains("not a safetensors file"), "\(notAModel)")
             let negative = try #require(failure { _ = try Train.parse(["--epochs", "-3"]) })
-            #expect(negative.contains("--epochs must be at least 1"), "\(negative)")
+            #expect(negative.contains("--epochs must be ≥ 0"), "\(negative)")
             #expect(BackpropCommand.configuration.version.hasPrefix("backprop "))
             #expect(Gradcheck.helpMessage(columns: 1000).contains("(default: 4,5,3)") && !Gradcheck.helpMessage(columns: 1000).contains("LayerSizes("))
             #expect(Train.helpMessage(columns: 1000).contains("standardize:global"))

@@ -33,6 +33,20 @@ public enum ModelFile {
         return (try network(from: file, path: path), try inputScaling(from: file, path: path))
     }
 
+    /// A model file, or, when `specification` is given and the file has no architecture
+    /// metadata, a plain PyTorch state dict read as `initialNetwork` reads it (shapes from the
+    /// tensors, or from `specification.sizes`; activation, loss and biases from it). A plain
+    /// state dict has no input scaling.
+    public static func loadWithInputScaling<Scalar: NetworkScalar>(
+        path: String, as: Scalar.Type = Scalar.self, plainSpecification specification: NetworkSpecification?
+    ) throws -> (network: Network<Scalar>, inputScaling: InputScaling) {
+        let file = try SafeTensors.read(from: path)
+        if file.metadata[architectureKey] == nil, let specification {
+            return (try initialNetwork(path: path, specification: specification, as: Scalar.self), .none)
+        }
+        return (try network(from: file, path: path), try inputScaling(from: file, path: path))
+    }
+
     /// The input scaling stored in an already-read model file (`.none` when there is none).
     static func inputScaling(from file: SafeTensors, path: String) throws -> InputScaling {
         guard let text = file.metadata[inputScalingKey] else { return .none }
@@ -91,7 +105,7 @@ public enum ModelFile {
         from file: SafeTensors, path: String, as: Scalar.Type = Scalar.self, ignoringPrefixes: [String] = []
     ) throws -> Network<Scalar> {
         guard let json = file.metadata[architectureKey] else {
-            throw Error("\(path): no '\(architectureKey)' metadata, so the network's shape is unknown; to start from plain PyTorch weights use `backprop train --init-weights \(path) --layers … --activation …`")
+            throw Error("\(path): no '\(architectureKey)' metadata, so the network's shape is unknown; for plain PyTorch weights give --activation and --loss (and --layers if you like), or start training from them with `backprop train --init-weights \(path)`")
         }
         let architecture: NetworkArchitecture
         do {

@@ -52,9 +52,9 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
 
     /// Checks values that do not depend on the data.
     public func validate() throws(ShapeError) {
-        guard learningRate > 0, learningRate.isFinite else { throw ShapeError("--learning-rate must be a positive number, got \(learningRate)") }
+        guard learningRate >= 0, learningRate.isFinite else { throw ShapeError("--learning-rate must be a number ≥ 0, got \(learningRate)") }
         guard batchSize >= 0 else { throw ShapeError("--batch-size must be ≥ 0 (0 = full batch), got \(batchSize)") }
-        guard epochs >= 1 else { throw ShapeError("--epochs must be at least 1, got \(epochs)") }
+        guard epochs >= 0 else { throw ShapeError("--epochs must be ≥ 0, got \(epochs)") }
         guard l2 >= 0, l2.isFinite else { throw ShapeError("--l2 must be ≥ 0, got \(l2)") }
         if let fraction = validationSplit, !(fraction > 0 && fraction < 1) {
             throw ShapeError("--validation-split must be between 0 and 1 (exclusive), got \(fraction)")
