@@ -69,14 +69,6 @@ import Backprop
 }
 
 @Suite struct CLIEndToEndTests {
-    /// Runs in a fresh temporary directory and returns to the old one afterwards.
-    func inTemporaryDirectory(_ body: (String) throws -> Void) throws {
-        let directory = NSTemporaryDirectory() + "backprop-cli-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try body(directory)
-    }
-
     @Test func trainEvaluatePredictOnCSV() throws {
         try inTemporaryDirectory { directory in
             // Class 1 when x + y > 0.

@@ -7,13 +7,6 @@ import Testing
 /// become classes in sorted order, are stored in the model, and `predict`, `evaluate` and the
 /// confusion matrix speak of them.
 @Suite struct ClassNamesTests {
-    func inTemporaryDirectory(_ body: (String) throws -> Void) throws {
-        let directory = NSTemporaryDirectory() + "backprop-class-names-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try body(directory)
-    }
-
     /// Three flower-like classes, separable on the third feature, with pandas' header.
     static func writeFlowers(to path: String, rows: Int = 90, classes: [String] = ["setosa", "versicolor", "virginica"]) throws {
         var generator = SeededGenerator(seed: 41)

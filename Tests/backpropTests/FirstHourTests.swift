@@ -6,22 +6,6 @@ import Testing
 /// What a new user meets in the first hour: defaults that learn on real data, messages that
 /// point the right way, a report and a graph that say what they show.
 @Suite struct FirstHourTests {
-    func inTemporaryDirectory(_ body: (String) throws -> Void) throws {
-        let directory = NSTemporaryDirectory() + "backprop-first-hour-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try body(directory)
-    }
-
-    func failure(_ body: () throws -> Void) -> String? {
-        do {
-            try body()
-            return nil
-        } catch {
-            return "\(error)"
-        }
-    }
-
     /// `backprop train --data fashion-mnist` with no other flag used to end at 10.00%
     /// (0-255 pixels into tanh): automatic scaling divides them by 255 and it learns.
     @Test(.enabled(if: (try? FashionMNIST.load()) != nil, "Debian's dataset-fashion-mnist is installed"))

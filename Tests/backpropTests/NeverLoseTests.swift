@@ -6,23 +6,6 @@ import Testing
 /// Saved models are never lost or replaced without asking, bad sizes and labels are refused
 /// before anything is allocated, and a signal stops a run with a word on what was saved.
 @Suite(.serialized) struct NeverLoseTests {
-    func inTemporaryDirectory(_ body: (String) throws -> Void) throws {
-        let directory = NSTemporaryDirectory() + "backprop-never-lose-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        try body(directory)
-    }
-
-    /// The failure's text, or nil when `body` succeeded.
-    func failure(_ body: () throws -> Void) -> String? {
-        do {
-            try body()
-            return nil
-        } catch {
-            return "\(error)"
-        }
-    }
-
     // MARK: Files replaced without asking
 
     /// A file that appears at --output while training (another run, a user) is kept; the
