@@ -17,6 +17,7 @@ enum ReportStylesheet {
         svg { display: block; max-width: 100%; height: auto; }
         svg text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Helvetica, Arial, sans-serif; }
         figcaption { font-size: 13px; color: #555; margin-top: 6px; }
+        .lead { font-size: 13px; color: #555; margin: 0 0 8px; }
         .note { color: #8a5a00; background: #fff8e5; border: 1px solid #f0dca8; padding: 6px 10px; }
         """
 }

@@ -85,7 +85,7 @@ public struct TrainingReport: Sendable {
             sections.append(section("Accuracy", chart.html()))
         }
         if let confusionMatrix {
-            let caption = confusionMatrixSet.map { "<p class=\"note\">Counted on \(HTMLEscaping.escaped($0)).</p>\n" } ?? ""
+            let caption = confusionMatrixSet.map { "<p class=\"lead\">Counted on \(HTMLEscaping.escaped($0)).</p>\n" } ?? ""
             sections.append(section("Confusion matrix", caption + ConfusionMatrixView(counts: confusionMatrix, classNames: classNames).html()))
         }
         if let decisionBoundary {
