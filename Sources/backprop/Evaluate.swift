@@ -45,9 +45,16 @@ struct Evaluate: ParsableCommand {
             throw CommandFailure("\(source): \(error.description)")
         }
         let matrix = network.loss.isClassification ? try ConfusionMatrix.from(network: network, dataset: dataset) : nil
+        let regression = network.loss == .meanSquaredError ? try RegressionReport(network: network, dataset: dataset) : nil
         if json {
             var object: [String: Any] = ["loss": evaluation.loss, "examples": evaluation.count, "model": model, "data": source.description]
             if let accuracy = evaluation.accuracy { object["accuracy"] = accuracy }
+            if let regression {
+                object["mse"] = regression.meanSquaredError
+                object["rmse"] = regression.rootMeanSquaredError
+                object["mae"] = regression.meanAbsoluteError
+                object["r2"] = regression.rSquared
+            }
             if let matrix {
                 let report = ClassificationReport(matrix)
                 object["confusion_matrix"] = matrix.counts
@@ -60,6 +67,7 @@ struct Evaluate: ParsableCommand {
         }
         var line = "loss \(Train.number(evaluation.loss))"
         if let accuracy = evaluation.accuracy { line += "  accuracy \(Train.percent(accuracy))" }
+        if let regression { line += "  (\(regression.summary))" }
         var text = line + "  (\(evaluation.count) examples)\n"
         if let matrix {
             text += confusionMatrixText(matrix, classNames: dataset.classNames)

@@ -372,7 +372,9 @@ struct Train: ParsableCommand {
             [("train", session.training), ("validation", session.validation), ("test", session.test)]
         var parts: [String] = []
         for case let (name, data?) in sets {
-            parts.append("\(name) \(Self.summary(try network.evaluate(data)))")
+            var part = "\(name) \(Self.summary(try network.evaluate(data)))"
+            if network.loss == .meanSquaredError { part += " (\(try RegressionReport(network: network, dataset: data).summary))" }
+            parts.append(part)
         }
         print("final: " + parts.joined(separator: "; ") + "; saved \(outputPath)")
         if !quiet, network.loss.isClassification {

@@ -9,6 +9,7 @@ extension TrainingSession {
             let evaluation = try network.evaluate(data)
             var text = String(format: "loss %.6g", evaluation.loss)
             if let accuracy = evaluation.accuracy { text += String(format: ", accuracy %.2f%%", 100 * accuracy) }
+            if network.loss == .meanSquaredError { text += "; " + (try RegressionReport(network: network, dataset: data).summary) }
             report.finalMetrics.append((key: "\(name) (\(data.count) examples)", value: text))
         }
         report.lossCurves = [TrainingReport.Series(name: "train", values: history.map(\.trainLoss))]
