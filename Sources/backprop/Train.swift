@@ -232,10 +232,7 @@ struct Train: ParsableCommand {
         session.output = outputPath
         if checkpointDirectory ?? resume != nil {
             let slots = OptimizerConfiguration(session.trainer.optimizer)?.slotCount ?? 2
-            let bytes = Checkpoint<Float>.tensorBytes(of: session.network, slots: slots, keepsBest: session.recipe.restoreBestWeights)
-            guard bytes < SafeTensors.defaultMaximumFileSize - (1 << 24) else {
-                throw CommandFailure("a checkpoint of this \(session.network.parameterCount)-parameter network would hold about \(bytes) bytes, more than the \(SafeTensors.defaultMaximumFileSize) a checkpoint can have to be read back; train without --checkpoint-dir")
-            }
+            try Checkpoint<Float>.checkFits(session.network, slots: slots, keepsBest: session.recipe.restoreBestWeights)
         }
         if let resumedOutput, !quiet { print("output: \(resumedOutput) (the resumed run's --output)") }
         let network = session.network

@@ -83,12 +83,12 @@ public enum ComputationGraph {
         let notation = ExplainNotation.unicode
         var lines = ["digraph neurons {", "  rankdir=LR;", "  splines=line;", "  node [shape=circle, fontname=\"Helvetica\"];",
                      "  edge [fontname=\"Helvetica\", fontsize=9];"]
-        // One cluster per layer: the inputs, then each dense layer's neurons.
         let labels = labelsEdges ?? (references.count <= maximumLabelledEdges)
         if !labels { lines.append("  nodesep=0.15;") }
         // Edges leave each node in the order written (neuron order), which keeps every layer's
         // neurons in order from top to bottom.
         lines.append("  ordering=out;")
+        // One cluster per layer: the inputs, then each dense layer's neurons.
         lines.append("  subgraph cluster_input { label=\"input\"; color=white;")
         for i in 0..<network.inputSize {
             lines.append("    x\(i + 1) [label=\(quote(notation.input(i + 1)))];")
@@ -114,17 +114,15 @@ public enum ComputationGraph {
             }
             lines.append("  }")
         }
-        let largest = references.reduce(0.0) { partial, reference in
-            max(partial, abs(Double(network.parameter(named: reference.tensorName)!.value[reference.neuron, reference.input!])))
-        }
-        for reference in references {
-            let value = network.parameter(named: reference.tensorName)!.value[reference.neuron, reference.input!]
-            let label = "\(notation.name(of: reference)) = \(ExplainNumber.format(Double(value), digits: 4))"
+        let values = references.map { Double(network.parameter(named: $0.tensorName)!.value[$0.neuron, $0.input!]) }
+        let largest = values.reduce(0) { max($0, abs($1)) }
+        for (reference, value) in zip(references, values) {
+            let label = "\(notation.name(of: reference)) = \(ExplainNumber.format(value, digits: 4))"
             let edge = "  \(nodeName(layer: reference.denseLayer - 1, neuron: reference.input!)) -> \(nodeName(layer: reference.denseLayer, neuron: reference.neuron))"
             if labels {
                 lines.append(edge + " [label=\(quote(label))];")
             } else {
-                let width = largest > 0 ? 0.3 + 2.7 * abs(Double(value)) / largest : 1
+                let width = largest > 0 ? 0.3 + 2.7 * abs(value) / largest : 1
                 let color = value < 0 ? "#2166ac" : "#b2182b"
                 lines.append(edge + " [tooltip=\(quote(label)), penwidth=\(String(format: "%.2f", width)), color=\"\(color)\"];")
             }

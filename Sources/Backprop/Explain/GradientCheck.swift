@@ -93,7 +93,7 @@ public struct GradientCheck: Sendable {
 
     /// D(h) as `centralDifference` computes it, and its uncertainty u: the truncation error
     /// estimated from D(2h) as |D(2h) − D(h)| / 3, plus the rounding error
-    /// 32·ε·max(|J(θ + h)|, |J(θ − h)|) / h. Four more forward passes than D(h) alone: two.
+    /// 32·ε·max(|J(θ + h)|, |J(θ − h)|) / h. Four forward passes, two more than D(h) alone.
     public static func centralDifferenceWithUncertainty(
         of parameter: Parameter<Double>, at index: Int, step: Double,
         network: Network<Double>, workspace: Workspace<Double>

@@ -74,8 +74,8 @@ public struct Matrix<Scalar: NetworkScalar>: Equatable, Sendable {
         return result
     }
 
-    /// The same elements converted to another scalar type.
-    /// The same matrix in another scalar type; the same type shares the storage (no copy).
+    /// The same elements converted to another scalar type; the same type shares the storage
+    /// (no copy).
     public func converted<Other: NetworkScalar>(to: Other.Type = Other.self) -> Matrix<Other> {
         if let same = self as? Matrix<Other> { return same }
         return Matrix<Other>(rows: rows, columns: columns, elements: storage.map { Other($0) })

@@ -342,12 +342,18 @@ public struct SafeTensors: Equatable, Sendable {
         return bytes
     }
 
+    /// The header size a serialized file's first 8 bytes state (little-endian), when it fits
+    /// in the file.
+    static func headerSize(of bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 8 else { return nil }
+        var size: UInt64 = 0
+        for index in 0..<8 { size |= UInt64(bytes[index]) << (8 * index) }
+        return size <= UInt64(bytes.count - 8) ? Int(size) : nil
+    }
+
     /// Where the 8 digits of the checksum value sit in a serialized file's header.
     static func checksumDigits(in bytes: [UInt8]) -> Range<Int>? {
-        guard bytes.count >= 8 else { return nil }
-        var headerSize = 0
-        for index in 0..<8 { headerSize |= Int(bytes[index]) << (8 * index) }
-        guard headerSize >= 0, headerSize <= bytes.count - 8 else { return nil }
+        guard let headerSize = headerSize(of: bytes) else { return nil }
         let pattern = Array("\"\(checksumKey)\":\"".utf8)
         let header = bytes[8..<(8 + headerSize)]
         guard let start = header.firstRange(of: pattern)?.upperBound, start + 8 <= header.endIndex,

@@ -68,20 +68,24 @@ public struct Checkpoint<Scalar: NetworkScalar> {
         ]
         let bytes = try SafeTensors(tensors: tensors, metadata: metadata).checksummed()
         // What is written must be readable: the reader's caps apply before anything is written.
-        var headerSize = 0
-        for index in 0..<8 { headerSize |= Int(bytes[index]) << (8 * index) }
+        let headerSize = SafeTensors.headerSize(of: bytes) ?? 0
         guard bytes.count <= SafeTensors.defaultMaximumFileSize, headerSize <= SafeTensors.defaultMaximumHeaderSize else {
             throw ModelFile.Error("\(Self.path(in: directory)): the checkpoint would be \(bytes.count) bytes with a \(headerSize)-byte header, more than can be read back (\(SafeTensors.defaultMaximumFileSize) and \(SafeTensors.defaultMaximumHeaderSize) bytes); nothing was written")
         }
         try AtomicFile.write(bytes, to: Self.path(in: directory))
     }
 
-    /// The size of a checkpoint of `network` with an optimizer of `slots` tensors per
-    /// parameter (and a best-weights snapshot), before its metadata: 4 bytes per value.
-    public static func tensorBytes(of network: Network<Scalar>, slots: Int, keepsBest: Bool) -> Int {
+    /// Throws unless a checkpoint of `network` with an optimizer of `slots` tensors per
+    /// parameter (and a best-weights snapshot) can be read back: its tensors, 4 bytes per
+    /// value, plus 16 MiB for the metadata, within `SafeTensors.defaultMaximumFileSize`.
+    /// For a run to check before its first step what `write(to:)` would refuse at its first
+    /// checkpoint.
+    public static func checkFits(_ network: Network<Scalar>, slots: Int, keepsBest: Bool) throws {
         let copies = 1 + slots + (keepsBest ? 1 : 0)
         let (bytes, overflow) = network.parameterCount.multipliedReportingOverflow(by: 4 * copies)
-        return overflow ? .max : bytes
+        guard !overflow, bytes < SafeTensors.defaultMaximumFileSize - (1 << 24) else {
+            throw ModelFile.Error("a checkpoint of this \(network.parameterCount)-parameter network would hold about \(overflow ? Int.max : bytes) bytes, more than the \(SafeTensors.defaultMaximumFileSize) a checkpoint can have to be read back; train without --checkpoint-dir")
+        }
     }
 
     /// Reads the checkpoint in `directory`, checking every tensor against the architecture.
@@ -106,7 +110,6 @@ public struct Checkpoint<Scalar: NetworkScalar> {
         } catch {
             throw ModelFile.Error("\(path): '\(stateKey)' metadata is not a valid checkpoint state")
         }
-
         let generatorState = state.position.epochStartGenerator.state
         guard generatorState != (0, 0, 0, 0) else {
             // xoshiro's all-zero state only ever yields zeros (a shuffle would never end).
@@ -146,9 +149,8 @@ public struct Checkpoint<Scalar: NetworkScalar> {
             best = snapshot
         }
         if let count = state.historyCount, let checksum = state.historyChecksum {
-            let slash = path.lastIndex(of: "/")
-            let directory = slash.map { path[..<$0].isEmpty ? "/" : String(path[..<$0]) } ?? "."
             do {
+                let (directory, _) = try AtomicFile.directoryAndName(of: path)
                 state.history = try CheckpointHistory(directory: directory, count: count, checksum: checksum).metrics()
             } catch {
                 throw ModelFile.Error("\(path): \(error)")

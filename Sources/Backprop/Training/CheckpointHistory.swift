@@ -42,7 +42,7 @@ public final class CheckpointHistory {
             end = newline + 1
             lines += 1
         }
-        let actual = bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<end]), continuing: 0) }
+        let actual = CRC32C.checksum(bytes[0..<end])
         guard lines == count, actual == expected else {
             throw ModelFile.Error("\(path): the metrics history does not match the checkpoint (\(lines) of \(count) epochs, CRC32C \(String(format: "%08x", actual)) instead of \(String(format: "%08x", expected))): it was damaged or edited")
         }
@@ -55,11 +55,9 @@ public final class CheckpointHistory {
     /// The recorded epochs.
     func metrics() throws -> [EpochMetrics] {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = Self.nonConforming
         return try data.prefix(byteCount).split(separator: 0x0A).map { line in
             do {
-                return try decoder.decode(EpochMetrics.self, from: Data(line))
+                return try EpochMetrics(jsonLine: Data(line))
             } catch {
                 throw ModelFile.Error("\(path): a line of the metrics history is not an epoch's metrics")
             }
@@ -69,14 +67,8 @@ public final class CheckpointHistory {
     /// Appends the epochs of `history` beyond those already written (one write).
     func append(_ history: [EpochMetrics]) throws {
         guard history.count > count else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = Self.nonConformingEncoding
         var bytes: [UInt8] = []
-        for metrics in history[count...] {
-            bytes += try encoder.encode(metrics)
-            bytes.append(0x0A)
-        }
+        for metrics in history[count...] { bytes += try metrics.jsonLine() }
         let descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw ModelFile.Error("\(path): cannot open the metrics history (\(String(cString: strerror(errno))))")
@@ -86,13 +78,8 @@ public final class CheckpointHistory {
         guard written == bytes.count else {
             throw ModelFile.Error("\(path): cannot append to the metrics history")
         }
-        checksum = bytes.withUnsafeBytes { CRC32C.checksum($0, continuing: checksum) }
+        checksum = CRC32C.checksum(bytes, continuing: checksum)
         byteCount += bytes.count
         count = history.count
     }
-
-    static let nonConformingEncoding = JSONEncoder.NonConformingFloatEncodingStrategy.convertToString(
-        positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    static let nonConforming = JSONDecoder.NonConformingFloatDecodingStrategy.convertFromString(
-        positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
 }

@@ -12,7 +12,7 @@ public struct DataDigest: Codable, Equatable, Sendable {
         features = dataset.featureCount
         var crc: UInt32 = 0
         for matrix in [dataset.inputs, dataset.targets] {
-            crc = matrix.storage.withUnsafeBytes { CRC32C.checksum($0, continuing: crc) }
+            crc = matrix.storage.withUnsafeBytes { CRC32C.checksum($0, continuing: crc) }  // the Float bytes
         }
         crc32c = crc
     }

@@ -10,6 +10,9 @@ import Musl
 /// arithmetic, so that absurd widths are refused with a message instead of trapping on an
 /// overflowing product or growing until the kernel kills the process.
 public struct NetworkSize: Equatable, Sendable {
+    /// The widths, input first, and the batch size the estimate is for.
+    public var sizes: [Int]
+    public var batchSize: Int
     /// Weights and biases: Σₗ (nₗ₋₁ + 1)·nₗ over the dense layers.
     public var parameters: Int
     /// Bytes a `Trainer` needs, estimated: per parameter, its value and gradient, two
@@ -51,6 +54,8 @@ public struct NetworkSize: Equatable, Sendable {
         let (activationBytes, o5) = units.multipliedReportingOverflow(by: 32)
         let (batchBytes, o6) = activationBytes.multipliedReportingOverflow(by: max(batchSize, 1))
         let (total, o7) = perParameter.addingReportingOverflow(batchBytes)
+        self.sizes = sizes
+        self.batchSize = batchSize
         self.parameters = parameters
         self.trainingBytes = o5 || o6 || o7 ? Int.max : total
     }
@@ -66,7 +71,7 @@ public struct NetworkSize: Equatable, Sendable {
 
     /// Throws when training would need more than `available` bytes (the physical memory by
     /// default): a one-line message with the size needed.
-    public func checkFits(sizes: [Int], batchSize: Int, available: Int? = NetworkSize.physicalMemory) throws(ShapeError) {
+    public func checkFits(available: Int? = NetworkSize.physicalMemory) throws(ShapeError) {
         guard let available, trainingBytes > available else { return }
         let text = sizes.map(String.init).joined(separator: ",")
         throw ShapeError("layers \(text) with batches of \(batchSize): \(parameters) parameters; training needs about \(Self.gigabytes(trainingBytes)), more than this machine's \(Self.gigabytes(available)) of memory")

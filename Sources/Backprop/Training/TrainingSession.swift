@@ -75,7 +75,7 @@ public final class TrainingSession {
         }
         if let sizes = specification.sizes {
             // Before the data is read: a size that cannot be trained here is refused at once.
-            try NetworkSize(sizes: sizes, batchSize: recipe.batchSize).checkFits(sizes: sizes, batchSize: recipe.batchSize)
+            try NetworkSize(sizes: sizes, batchSize: recipe.batchSize).checkFits()
         }
         let loaded: LoadedData<Float> = try source.load(
             loss: recipe.loss, outputSize: specification.declaredOutputSize ?? 1, seed: recipe.seed)
@@ -83,7 +83,7 @@ public final class TrainingSession {
             featureCount: loaded.training.featureCount,
             outputSize: try specification.declaredOutputSize ?? Self.outputSize(for: loaded.training, loss: recipe.loss, data: recipe.data))
         let batchSize = recipe.batchSize == 0 ? loaded.training.count : recipe.batchSize
-        try NetworkSize(sizes: sizes, batchSize: batchSize).checkFits(sizes: sizes, batchSize: batchSize)
+        try NetworkSize(sizes: sizes, batchSize: batchSize).checkFits()
         let network = try initial ?? specification.makeNetwork(sizes: sizes, as: Float.self)
         try self.init(recipe: recipe, network: network, loaded: consume loaded, scaling: nil, optimizer: recipe.makeOptimizer(),
                       position: nil, scheduler: nil, earlyStopping: nil, history: [], best: nil)

@@ -16,20 +16,9 @@ public enum CRC32C {
         return crc
     }
 
-    /// The CRC-32C of `bytes`.
-    public static func checksum<Bytes: Sequence>(_ bytes: Bytes) -> UInt32 where Bytes.Element == UInt8 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        table.withUnsafeBufferPointer { table in
-            for byte in bytes {
-                crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8)
-            }
-        }
-        return crc ^ 0xFFFF_FFFF
-    }
-
-    /// The CRC-32C of `previous`'s bytes followed by `bytes`, where `previous` is the
-    /// checksum of what came before (0 for nothing): chunks can be checksummed in turn.
-    public static func checksum(_ bytes: UnsafeRawBufferPointer, continuing previous: UInt32) -> UInt32 {
+    /// The CRC-32C of `bytes`; with `previous`, of the bytes whose checksum it is followed by
+    /// `bytes`, so that chunks can be checksummed in turn (0: nothing came before).
+    public static func checksum<Bytes: Sequence>(_ bytes: Bytes, continuing previous: UInt32 = 0) -> UInt32 where Bytes.Element == UInt8 {
         var crc = previous ^ 0xFFFF_FFFF
         table.withUnsafeBufferPointer { table in
             for byte in bytes {

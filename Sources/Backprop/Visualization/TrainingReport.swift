@@ -61,18 +61,15 @@ public struct TrainingReport: Sendable {
     /// The complete HTML document.
     public func html() -> String {
         var sections: [String] = []
-        if !finalMetrics.isEmpty {
-            let rows = finalMetrics.map {
+        /// A two-column table, one row per pair.
+        func table(_ pairs: [(key: String, value: String)]) -> String {
+            let rows = pairs.map {
                 "<tr><th scope=\"row\">\(HTMLEscaping.escaped($0.key))</th><td>\(HTMLEscaping.escaped($0.value))</td></tr>"
             }
-            sections.append(section("Final metrics", "<table>\n\(rows.joined(separator: "\n"))\n</table>"))
+            return "<table>\n\(rows.joined(separator: "\n"))\n</table>"
         }
-        if !configuration.isEmpty {
-            let rows = configuration.map {
-                "<tr><th scope=\"row\">\(HTMLEscaping.escaped($0.key))</th><td>\(HTMLEscaping.escaped($0.value))</td></tr>"
-            }
-            sections.append(section("Configuration", "<table>\n\(rows.joined(separator: "\n"))\n</table>"))
-        }
+        if !finalMetrics.isEmpty { sections.append(section("Final metrics", table(finalMetrics))) }
+        if !configuration.isEmpty { sections.append(section("Configuration", table(configuration))) }
         if !lossCurves.isEmpty {
             let chart = LineChart(title: "Loss", series: lossCurves, xTitle: curveXTitle, yTitle: "Loss", better: .lower,
                                   nonNegative: true)
