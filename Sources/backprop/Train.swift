@@ -232,7 +232,8 @@ struct Train: ParsableCommand {
         session.output = outputPath
         if checkpointDirectory ?? resume != nil {
             let slots = OptimizerConfiguration(session.trainer.optimizer)?.slotCount ?? 2
-            try Checkpoint<Float>.checkFits(session.network, slots: slots, keepsBest: session.recipe.restoreBestWeights)
+            try Checkpoint<Float>.checkFits(parameterCount: session.network.parameterCount, slots: slots,
+                                            keepsBest: session.recipe.restoreBestWeights)
         }
         if let resumedOutput, !quiet { print("output: \(resumedOutput) (the resumed run's --output)") }
         let network = session.network

@@ -167,3 +167,41 @@ import Testing
         }
     }
 }
+
+/// What is written must be readable: a network whose checkpoint would pass the reader's
+/// 4 GiB cap is refused before training (sizes only, nothing allocated).
+@Suite struct CheckpointSizeLimitTests {
+    @Test func checkpointsNearTheReadersCapAreRefusedUpFront() throws {
+        // Adam: the parameters and two moments, 12 bytes per parameter.
+        try Checkpoint<Float>.checkFits(parameterCount: 1_000_000, slots: 2, keepsBest: false)
+        try Checkpoint<Float>.checkFits(parameterCount: 350_000_000, slots: 2, keepsBest: false)  // 4.2 GB − 16 MiB margin: fits
+        #expect(throws: ModelFile.Error.self) { try Checkpoint<Float>.checkFits(parameterCount: 360_000_000, slots: 2, keepsBest: false) }
+        #expect(throws: ModelFile.Error.self) { try Checkpoint<Float>.checkFits(parameterCount: 300_000_000, slots: 2, keepsBest: true) }
+        #expect(throws: ModelFile.Error.self) { try Checkpoint<Float>.checkFits(parameterCount: .max, slots: 2, keepsBest: true) }
+    }
+}
+
+/// The test split's labels are checked with the set named: an IDX t10k label the network
+/// cannot output names its source instead of failing deep in evaluation.
+@Suite struct TestSplitValidationTests {
+    @Test func aTestLabelOutsideTheClassesNamesTheTestSet() throws {
+        try TemporaryDirectory.with { directory in
+            func write(_ name: String, _ array: IDXArray) throws {
+                _ = try directory.write(IDXFile.encode(array), to: name)
+            }
+            try write(IDXDataset.trainImagesName, IDXArray(dimensions: [4, 2, 2], bytes: (0..<16).map { UInt8($0 * 10) }))
+            try write(IDXDataset.trainLabelsName, IDXArray(dimensions: [4], bytes: [0, 1, 0, 1]))
+            try write(IDXDataset.testImagesName, IDXArray(dimensions: [2, 2, 2], bytes: (0..<8).map { UInt8($0 * 20) }))
+            try write(IDXDataset.testLabelsName, IDXArray(dimensions: [2], bytes: [1, 9]))
+            var recipe = TrainingRecipe()
+            recipe.data = "idx:\(directory.path)"
+            recipe.epochs = 1
+            do {
+                _ = try TrainingSession(recipe: recipe)
+                Issue.record("a test label the network cannot output must be refused")
+            } catch {
+                #expect("\(error)".contains("idx:\(directory.path) (test set)") && "\(error)".contains("row 2"), "\(error)")
+            }
+        }
+    }
+}

@@ -75,16 +75,16 @@ public struct Checkpoint<Scalar: NetworkScalar> {
         try AtomicFile.write(bytes, to: Self.path(in: directory))
     }
 
-    /// Throws unless a checkpoint of `network` with an optimizer of `slots` tensors per
-    /// parameter (and a best-weights snapshot) can be read back: its tensors, 4 bytes per
-    /// value, plus 16 MiB for the metadata, within `SafeTensors.defaultMaximumFileSize`.
+    /// Throws unless a checkpoint of `parameterCount` parameters with an optimizer of `slots`
+    /// tensors per parameter (and a best-weights snapshot) can be read back: its tensors, 4
+    /// bytes per value, plus 16 MiB for the metadata, within `SafeTensors.defaultMaximumFileSize`.
     /// For a run to check before its first step what `write(to:)` would refuse at its first
     /// checkpoint.
-    public static func checkFits(_ network: Network<Scalar>, slots: Int, keepsBest: Bool) throws {
+    public static func checkFits(parameterCount: Int, slots: Int, keepsBest: Bool) throws {
         let copies = 1 + slots + (keepsBest ? 1 : 0)
-        let (bytes, overflow) = network.parameterCount.multipliedReportingOverflow(by: 4 * copies)
+        let (bytes, overflow) = parameterCount.multipliedReportingOverflow(by: 4 * copies)
         guard !overflow, bytes < SafeTensors.defaultMaximumFileSize - (1 << 24) else {
-            throw ModelFile.Error("a checkpoint of this \(network.parameterCount)-parameter network would hold about \(overflow ? Int.max : bytes) bytes, more than the \(SafeTensors.defaultMaximumFileSize) a checkpoint can have to be read back; train without --checkpoint-dir")
+            throw ModelFile.Error("a checkpoint of this \(parameterCount)-parameter network would hold about \(overflow ? Int.max : bytes) bytes, more than the \(SafeTensors.defaultMaximumFileSize) a checkpoint can have to be read back; train without --checkpoint-dir")
         }
     }
 
