@@ -145,8 +145,8 @@ struct TrainingBenchmark {
     // MARK: tiny: seed 001's 2-3-1 network, full batch
 
     /// Seed 001's network on 200 2-D points (two Gaussian blobs), binary cross-entropy, full
-    /// batch SGD α = 0.5: the time of forward + backward + update, as a `Trainer` step runs
-    /// them (only the last layer's output stored).
+    /// batch SGD α = 0.5: the time of forward + backward + update, as the `Trainer`'s step
+    /// (`StepPlanner.plan(for:)`) runs them.
     func runTiny() throws -> Report {
         var generator = SeededGenerator(seed: 0)
         var inputs = Matrix<Float>(rows: 200, columns: 2)
@@ -162,11 +162,12 @@ struct TrainingBenchmark {
                                          initializer: .he, seed: 0, hiddenBias: false)
         let workspace = Workspace(network: network, batchSize: 200)
         workspace.load(inputs: inputs, targets: targets)
-        var optimizer = SGD(learningRate: 0.5)
-        let parameters = network.parameters
+        var optimizer: any Optimizer = SGD(learningRate: 0.5)
+        let configuration = TrainingConfiguration(batchSize: 200, flushesSubnormals: false)
+        let step = StepPlanner.plan(for: network)
         for _ in 0..<200 {  // warm-up
-            network.computeGradients(in: workspace, storingHiddenOutputs: false)
-            optimizer.step(parameters)
+            step.computeGradients(in: workspace, optimizer: optimizer, configuration: configuration)
+            step.applyUpdate(in: workspace, optimizer: &optimizer)
         }
         // Samples of `chunk` steps each; per-step time = sample / chunk.
         let chunk = 100
@@ -177,8 +178,8 @@ struct TrainingBenchmark {
         for _ in 0..<(steps / chunk) {
             let start = now()
             for _ in 0..<chunk {
-                loss = network.computeGradients(in: workspace, storingHiddenOutputs: false)
-                optimizer.step(parameters)
+                loss = step.computeGradients(in: workspace, optimizer: optimizer, configuration: configuration)
+                step.applyUpdate(in: workspace, optimizer: &optimizer)
             }
             samples.append((now() - start) / Double(chunk))
         }

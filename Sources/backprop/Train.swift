@@ -238,10 +238,12 @@ struct Train: ParsableCommand {
         if let resumedOutput, !quiet { print("output: \(resumedOutput) (the resumed run's --output)") }
         let network = session.network
         let batchSize = session.trainer.configuration.batchSize
+        // This thread's backend runs evaluation; the trainer's runs the steps.
         Backend.current.threads = threads ?? Backend.recommendedThreads(parameterCount: network.parameterCount, batchSize: batchSize)
-        if threads == nil, let candidates = Backend.threadCountsToMeasure(parameterCount: network.parameterCount, batchSize: batchSize) {
-            session.trainer.threadTuner = ThreadTuner(candidates: candidates)
-        }
+        session.trainer.execution = ExecutionPolicy(
+            backend: .current,
+            threadTuner: threads != nil ? nil : Backend.threadCountsToMeasure(
+                parameterCount: network.parameterCount, batchSize: batchSize).map { ThreadTuner(candidates: $0) })
         var reportedThreads = false
         let recipe = session.recipe
         let epochsBefore = session.trainer.completedEpochs
@@ -276,7 +278,7 @@ struct Train: ParsableCommand {
                 case .epochEnded(let epochMetrics):
                     progress.clear()
                     if !quiet { print(Self.format(epochMetrics, of: recipe.epochs)) }
-                    if !quiet, !reportedThreads, let choice = session.trainer.threadTuner?.report {
+                    if !quiet, !reportedThreads, let choice = session.trainer.execution.threadTuner?.report {
                         print("threads: \(choice)")
                         reportedThreads = true
                     }

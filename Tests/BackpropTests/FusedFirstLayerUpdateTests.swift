@@ -25,7 +25,7 @@ import Testing
         let network = try Network<Float>(sizes: sizes, activation: .sigmoid, loss: .softmaxCrossEntropy, initializer: .normal, seed: 4)
         let trainer = Trainer(network: network, optimizer: SGD(learningRate: 3),
                               configuration: TrainingConfiguration(batchSize: batchSize, seed: 5))
-        trainer.fusesFirstLayerUpdate = fused
+        if !fused { trainer.step = ReferenceStep(network: trainer.network) }
         let losses = try (0..<epochs).map { _ in try trainer.trainEpoch(on: data).trainLoss }
         return (network.parameters.map(\.parameter.value), network.parameters[0].parameter.gradient, losses)
     }
@@ -59,7 +59,7 @@ import Testing
             let trainer = Trainer(
                 network: network, optimizer: SGD(learningRate: 3), configuration: TrainingConfiguration(batchSize: 10, seed: 5),
                 scheduler: LearningRateScheduler(schedule: .step(stepSize: 1, gamma: 0.5), baseLearningRate: 3))
-            trainer.fusesFirstLayerUpdate = fused
+            if !fused { trainer.step = ReferenceStep(network: trainer.network) }
             let rates = try (0..<3).map { _ in try trainer.trainEpoch(on: data).learningRate }
             #expect(rates == [3, 1.5, 0.75])
             return (network.parameters.map(\.parameter.value), rates)
@@ -96,7 +96,7 @@ import Testing
         #expect(plan.learningRate(rows: 10, optimizer: SGD(learningRate: 0), configuration: plain) == nil)
         #expect(FusedFirstLayerUpdate(network: try Network<Double>(sizes: [784, 30, 10], activation: .sigmoid, loss: .softmaxCrossEntropy)) == nil)
         // Seed 001's network takes the fused small-network step instead.
-        #expect(FusedFirstLayerUpdate(network: try Network<Float>(sizes: [2, 3, 1], activation: .relu, loss: .binaryCrossEntropy)) == nil)
+        #expect(StepPlanner.plan(for: try Network<Float>(sizes: [2, 3, 1], activation: .relu, loss: .binaryCrossEntropy)) is SmallNetworkStep<Float>)
     }
 
     /// Trains `network` with SGD (α = 0.1) in one batch of all of `data`, on a step the trainer
@@ -106,7 +106,7 @@ import Testing
     static func expectFirstStepToStop(_ network: Network<Float>, on data: Dataset<Float>, naming parameter: String) -> Trainer<Float> {
         let trainer = Trainer(network: network, optimizer: SGD(learningRate: 0.1),
                               configuration: TrainingConfiguration(batchSize: data.count, shuffle: false))
-        #expect(trainer.fusedUpdate?.learningRate(rows: data.count, optimizer: trainer.optimizer, configuration: trainer.configuration) == 0.1)
+        #expect(FusedFirstLayerUpdate(network: trainer.network)?.learningRate(rows: data.count, optimizer: trainer.optimizer, configuration: trainer.configuration) == 0.1)
         do {
             _ = try trainer.trainEpoch(on: data)
             Issue.record("training did not stop")
@@ -174,14 +174,14 @@ import Testing
         func run(fused: Bool) throws -> [Matrix<Float>] {
             let copy = Dense<Float>(weight: shared.weight.value, bias: shared.bias!.value.storage)
             let network = try Network<Float>(inputSize: 20, layers: [copy, ReLU<Float>(), copy], loss: .meanSquaredError)
-            #expect(network.smallPath == nil)
+            #expect(SmallNetworkPath(network: network) == nil)
             #expect(FusedFirstLayerUpdate(network: network) == nil)
             let data = Dataset(
                 inputs: Matrix(rows: 40, columns: 20, elements: (0..<800).map { Float($0 % 7) * 0.1 }),
                 targets: Matrix(rows: 40, columns: 20, elements: (0..<800).map { Float($0 % 3) * 0.1 }))
             let trainer = Trainer(network: network, optimizer: SGD(learningRate: 0.01),
                                   configuration: TrainingConfiguration(batchSize: 10, seed: 2))
-            trainer.fusesFirstLayerUpdate = fused
+            if !fused { trainer.step = ReferenceStep(network: trainer.network) }
             _ = try trainer.trainEpoch(on: data)
             return network.parameters.map(\.parameter.value)
         }

@@ -134,7 +134,6 @@ import Testing
     func fusedNetworkStepMatchesLayerByLayer(activation: Activation) throws {
         let network = try Network<Float>(
             sizes: [30, 40, 24, 5], activation: activation, loss: .softmaxCrossEntropy, initializer: .glorot, seed: 3)
-        network.smallPath = nil
         #expect(network.fusedForward.map { $0?.activation } == [activation, nil, activation, nil, nil])
         #expect(network.fusedBackward.map { $0?.activation } == [nil, nil, activation, nil, activation])
         try Self.expectStepMatchesLayerByLayer(network)
@@ -150,7 +149,6 @@ import Testing
             loss: .softmaxCrossEntropy)
         var generator = SeededGenerator(seed: 6)
         for case let dense as Dense<Float> in network.layers { Initializer.glorot.initialize(dense, using: &generator) }
-        network.smallPath = nil
         #expect(network.fusedForward.map { $0?.activation } == [nil, .tanh, nil, nil, nil, nil])
         #expect(network.fusedBackward.map { $0?.activation } == [nil, nil, nil, nil, .relu, nil])
         try Self.expectStepMatchesLayerByLayer(network)
@@ -228,7 +226,6 @@ import Testing
             inputSize: 30,
             layers: [Dense(inputSize: 30, outputSize: 20), SmallNetworkPathTests.Doubling(), Dense(inputSize: 20, outputSize: 3)],
             loss: .meanSquaredError)
-        network.smallPath = nil
         #expect(network.fusedForward.allSatisfy { $0 == nil })
         let workspace = Workspace(network: network, batchSize: 17)
         let inputs = Matrix<Float>(rows: 17, columns: 30, elements: Self.values(17 * 30, seed: 4))

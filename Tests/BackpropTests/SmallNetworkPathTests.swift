@@ -133,14 +133,18 @@ import Testing
         var parameterGradients: [Matrix<Float>]
     }
 
-    /// One step through the small path when the network has one (which must then run: no
-    /// silent fallback to the general path), else through the general path.
-    static func step(_ network: Network<Float>, _ workspace: Workspace<Float>, forwardOnly: Bool = false) throws -> StepResult {
+    /// One step through the small path (`path`, or a new one for the network) when the network
+    /// has one (which must then run: no silent fallback to the general path), else through the
+    /// general path.
+    static func step(
+        _ network: Network<Float>, _ workspace: Workspace<Float>, path: SmallNetworkPath<Float>? = nil,
+        forwardOnly: Bool = false, general: Bool = false
+    ) throws -> StepResult {
         for (_, parameter) in network.parameters {
             parameter.gradient = Matrix(rows: parameter.value.rows, columns: parameter.value.columns, repeating: .nan)
         }
         let loss: Double
-        if let smallPath = network.smallPath {
+        if !general, let smallPath = path ?? SmallNetworkPath(network: network) {
             loss = try #require(smallPath.run(in: workspace, computeGradients: !forwardOnly), "the small path did not run")
         } else {
             loss = forwardOnly ? network.forward(in: workspace) : network.computeGradients(in: workspace)
@@ -150,12 +154,9 @@ import Testing
             parameterGradients: network.parameters.map(\.parameter.gradient))
     }
 
-    /// The same step through the general path (the small path switched off and back on).
+    /// The same step through the general path (`Network.computeGradients`, `Network.forward`).
     static func generalStep(_ network: Network<Float>, _ workspace: Workspace<Float>, forwardOnly: Bool = false) throws -> StepResult {
-        let path = network.smallPath
-        network.smallPath = nil
-        defer { network.smallPath = path }
-        return try step(network, workspace, forwardOnly: forwardOnly)
+        try step(network, workspace, forwardOnly: forwardOnly, general: true)
     }
 
     /// The largest difference relative to the tensor's largest magnitude, or to `scale` when
@@ -188,7 +189,7 @@ import Testing
     func agreesWithTheGeneralPath(activation: Activation, lossCase: LossCase) throws {
         for (shapeIndex, shape) in Self.shapes.enumerated() where lossCase.fits(outputs: shape.sizes.last!) {
             let network = try Self.network(shape, activation: activation, loss: lossCase.loss, seed: UInt64(shapeIndex + 1))
-            #expect(network.smallPath != nil, "\(shape) should take the small path")
+            #expect(SmallNetworkPath(network: network) != nil, "\(shape) should take the small path")
             for rows in Self.batchSizes {
                 let workspace = Self.workspace(for: network, rows: rows, lossCase: lossCase, seed: UInt64(rows))
                 let label = "\(shape) \(activation) \(lossCase) n=\(rows)"
@@ -209,10 +210,11 @@ import Testing
             for lossCase in LossCase.allCases {
                 for (shapeIndex, shape) in Self.shapes.enumerated() where lossCase.fits(outputs: shape.sizes.last!) {
                     let network = try Self.network(shape, activation: activation, loss: lossCase.loss, seed: UInt64(shapeIndex + 7))
-                    network.smallPath?.level = level
+                    let path = SmallNetworkPath(network: network)
+                    path?.level = level
                     for rows in [5, 33, 59] {
                         let workspace = Self.workspace(for: network, rows: rows, lossCase: lossCase, seed: 3)
-                        let small = try Self.step(network, workspace)
+                        let small = try Self.step(network, workspace, path: path)
                         let general = try Self.generalStep(network, workspace)
                         Self.expectAgreement(small, general, "\(level.name) \(shape) \(activation) \(lossCase) n=\(rows)")
                     }
@@ -236,10 +238,10 @@ import Testing
     @Test(arguments: [[2, 3, 1], [4, 8, 8, 3], [5, 12, 3]], SIMDLevel.available)
     func skippingHiddenOutputsChangesNothingElse(sizes: [Int], level: SIMDLevel) throws {
         let network = try Self.network(sizes: sizes, hiddenBias: true, activation: .tanh, loss: .softmaxCrossEntropy, seed: 6)
-        let path = try #require(network.smallPath)
+        let path = try #require(SmallNetworkPath(network: network))
         path.level = level
         let workspace = Self.workspace(for: network, rows: 37, lossCase: .softmaxClassIndex, seed: 6)
-        let all = try Self.step(network, workspace)
+        let all = try Self.step(network, workspace, path: path)
         let last = workspace.outputs.count - 1
         for index in 0..<last {
             workspace.outputs[index].storage = Array(repeating: .nan, count: workspace.outputs[index].storage.count)
@@ -269,7 +271,7 @@ import Testing
             for lossCase in LossCase.allCases where lossCase.fits(outputs: sizes[2]) {
                 for hiddenBias in [false, true] {
                     let network = try Self.network(sizes: sizes, hiddenBias: hiddenBias, activation: activation, loss: lossCase.loss, seed: 12)
-                    let path = try #require(network.smallPath)
+                    let path = try #require(SmallNetworkPath(network: network))
                     path.level = level
                     // The dispatch takes the exact copy unless told not to.
                     var description = path.template
@@ -280,9 +282,9 @@ import Testing
                         let workspace = Self.workspace(for: network, rows: rows, lossCase: lossCase, seed: UInt64(rows))
                         for forwardOnly in [false, true] {
                             path.usesExactShapeKernels = true
-                            let exact = try Self.step(network, workspace, forwardOnly: forwardOnly)
+                            let exact = try Self.step(network, workspace, path: path, forwardOnly: forwardOnly)
                             path.usesExactShapeKernels = false
-                            let general = try Self.step(network, workspace, forwardOnly: forwardOnly)
+                            let general = try Self.step(network, workspace, path: path, forwardOnly: forwardOnly)
                             let label = "\(sizes) \(activation) \(lossCase) bias \(hiddenBias) rows \(rows) forward-only \(forwardOnly) \(level.name)"
                             #expect(exact.loss.bitPattern == general.loss.bitPattern, "\(label)")
                             #expect(zip(exact.outputs, general.outputs).allSatisfy { $0.storage.map(\.bitPattern) == $1.storage.map(\.bitPattern) }, "\(label)")
@@ -301,7 +303,7 @@ import Testing
     @Test func otherShapesTakeTheRunTimeWidthKernel() throws {
         for sizes in [[2, 4, 1], [3, 3, 2], [2, 3, 3, 1], [1, 3, 1]] {
             let network = try Self.network(sizes: sizes, hiddenBias: true, activation: .relu, loss: .meanSquaredError, seed: 1)
-            var description = try #require(network.smallPath).template
+            var description = try #require(SmallNetworkPath(network: network)).template
             #expect(bp_small_network_exact_shape(&description) == 0, "\(sizes)")
         }
     }
@@ -311,7 +313,7 @@ import Testing
     /// layer's Z, from weights of 3·10³⁸ on inputs of magnitude up to 2.
     @Test func divergenceOnTheSmallPathNamesTheFirstNonFiniteOutput() throws {
         let network = try Self.network(sizes: [2, 3, 1], hiddenBias: false, activation: .relu, loss: .binaryCrossEntropy, seed: 2)
-        #expect(network.smallPath != nil)
+        #expect(SmallNetworkPath(network: network) != nil)
         let weight = try #require(network.parameter(named: "0.weight"))
         weight.value[0, 0] = 3e38
         weight.value[0, 1] = 3e38
@@ -358,13 +360,14 @@ import Testing
         for activation in Activation.allCases {
             for (sizes, batchSizes) in Self.nonFiniteCases {
                 let network = try Self.network(sizes: sizes, hiddenBias: true, activation: activation, loss: lossCase.loss, seed: 2)
-                #expect(network.smallPath != nil)
-                network.smallPath?.level = level
+                #expect(SmallNetworkPath(network: network) != nil)
+                let path = SmallNetworkPath(network: network)
+                path?.level = level
                 for rows in batchSizes {
                     let workspace = Self.workspace(for: network, rows: rows, lossCase: lossCase, seed: 2)
                     let nanRow = rows - 2
                     workspace.input[nanRow, 1] = .nan
-                    let result = try Self.step(network, workspace)
+                    let result = try Self.step(network, workspace, path: path)
                     let label = "\(level.name) \(sizes) \(activation) \(lossCase) n=\(rows)"
                     let outputs = result.outputs[result.outputs.count - 1]
                     #expect(result.loss.isNaN, "\(label): loss \(result.loss)")
@@ -383,11 +386,12 @@ import Testing
         // must not reach the sums of the real examples.
         for (sizes, batchSizes) in [([2, 3, 1], [5])] + Self.nonFiniteCases.dropFirst() {
             let network = try Self.network(sizes: sizes, hiddenBias: true, activation: .identity, loss: .meanSquaredError, seed: 3)
-            network.smallPath?.level = level
+            let path = SmallNetworkPath(network: network)
+            path?.level = level
             network.parameter(named: "0.bias")!.value[0, 1] = .infinity
             for rows in batchSizes {
                 let workspace = Self.workspace(for: network, rows: rows, lossCase: .meanSquaredError, seed: 3)
-                let small = try Self.step(network, workspace)
+                let small = try Self.step(network, workspace, path: path)
                 let general = try Self.generalStep(network, workspace)
                 let label = "\(level.name) \(sizes) n=\(rows)"
                 for (index, (a, b)) in zip(small.parameterGradients, general.parameterGradients).enumerated() {
@@ -403,10 +407,10 @@ import Testing
     /// Seed 002's worked numbers (see `Seed002Tests`) hold in Float through the small path.
     @Test func seed002GoldenNumbersHoldInFloat() throws {
         let network = try Seed002Tests.network(Float.self)
-        #expect(network.smallPath != nil)
+        #expect(SmallNetworkPath(network: network) != nil)
         let workspace = Workspace(network: network, batchSize: 1)
         workspace.load(inputs: Seed002Tests.input(Float.self), targets: Seed002Tests.target(Float.self))
-        let loss = network.computeGradients(in: workspace)
+        let loss = try #require(SmallNetworkPath(network: network)?.run(in: workspace, computeGradients: true))
         func close(_ value: Float, _ expected: Double) -> Bool { abs(Double(value) - expected) <= 1e-6 * max(1, abs(expected)) }
         #expect(abs(loss - 0.5001125) <= 1e-6)
         #expect(close(workspace.outputs[0][0, 0], 1.815) && close(workspace.outputs[0][0, 1], 0.055))
@@ -429,52 +433,52 @@ import Testing
     // MARK: - Eligibility
 
     @Test func acceptsNarrowFloatMultilayerPerceptrons() throws {
-        #expect(try Network<Float>(sizes: [2, 3, 1], activation: .relu, loss: .binaryCrossEntropy, hiddenBias: false).smallPath != nil)
-        #expect(try Network<Float>(sizes: [3, 2, 2], activation: .relu, loss: .meanSquaredError).smallPath != nil)
-        #expect(try Network<Float>(sizes: [4, 8, 8, 3], activation: .tanh, loss: .softmaxCrossEntropy).smallPath != nil)
+        #expect(SmallNetworkPath(network: try Network<Float>(sizes: [2, 3, 1], activation: .relu, loss: .binaryCrossEntropy, hiddenBias: false)) != nil)
+        #expect(SmallNetworkPath(network: try Network<Float>(sizes: [3, 2, 2], activation: .relu, loss: .meanSquaredError)) != nil)
+        #expect(SmallNetworkPath(network: try Network<Float>(sizes: [4, 8, 8, 3], activation: .tanh, loss: .softmaxCrossEntropy)) != nil)
         let widest = SmallNetworkPath<Float>.widthLimit
-        #expect(try Network<Float>(sizes: [widest, widest, 1], activation: .sigmoid, loss: .meanSquaredError).smallPath != nil)
+        #expect(SmallNetworkPath(network: try Network<Float>(sizes: [widest, widest, 1], activation: .sigmoid, loss: .meanSquaredError)) != nil)
         let deepest = Array(repeating: 2, count: SmallNetworkPath<Float>.layerLimit + 1)
-        #expect(try Network<Float>(sizes: deepest, activation: .identity, loss: .meanSquaredError).smallPath != nil)
+        #expect(SmallNetworkPath(network: try Network<Float>(sizes: deepest, activation: .identity, loss: .meanSquaredError)) != nil)
     }
 
     @Test func rejectsWhatTheKernelDoesNotCover() throws {
         let limit = SmallNetworkPath<Float>.widthLimit
         // Double stays on the exact general path.
-        #expect(try Network<Double>(sizes: [2, 3, 1], activation: .relu, loss: .binaryCrossEntropy).smallPath == nil)
+        #expect(SmallNetworkPath(network: try Network<Double>(sizes: [2, 3, 1], activation: .relu, loss: .binaryCrossEntropy)) == nil)
         // Too wide (input, hidden or output), too deep.
-        #expect(try Network<Float>(sizes: [limit + 1, 3, 1], activation: .relu, loss: .meanSquaredError).smallPath == nil)
-        #expect(try Network<Float>(sizes: [2, limit + 1, 1], activation: .relu, loss: .meanSquaredError).smallPath == nil)
-        #expect(try Network<Float>(sizes: [2, 3, limit + 1], activation: .relu, loss: .softmaxCrossEntropy).smallPath == nil)
+        #expect(SmallNetworkPath(network: try Network<Float>(sizes: [limit + 1, 3, 1], activation: .relu, loss: .meanSquaredError)) == nil)
+        #expect(SmallNetworkPath(network: try Network<Float>(sizes: [2, limit + 1, 1], activation: .relu, loss: .meanSquaredError)) == nil)
+        #expect(SmallNetworkPath(network: try Network<Float>(sizes: [2, 3, limit + 1], activation: .relu, loss: .softmaxCrossEntropy)) == nil)
         let tooDeep = Array(repeating: 2, count: SmallNetworkPath<Float>.layerLimit + 2)
-        #expect(try Network<Float>(sizes: tooDeep, activation: .relu, loss: .meanSquaredError).smallPath == nil)
+        #expect(SmallNetworkPath(network: try Network<Float>(sizes: tooDeep, activation: .relu, loss: .meanSquaredError)) == nil)
         // Layer sequences other than Dense, g, Dense, …, Dense.
         let first = Dense<Float>(inputSize: 2, outputSize: 3)
         let second = Dense<Float>(inputSize: 3, outputSize: 1)
-        #expect(try Network<Float>(inputSize: 2, layers: [first, second], loss: .meanSquaredError).smallPath == nil)
-        #expect(try Network<Float>(inputSize: 2, layers: [first, ReLU(), Tanh(), second], loss: .meanSquaredError).smallPath == nil)
-        #expect(try Network<Float>(inputSize: 2, layers: [first, ReLU(), second, Sigmoid()], loss: .meanSquaredError).smallPath == nil)
-        #expect(try Network<Float>(inputSize: 2, layers: [ReLU(), first, ReLU()], loss: .meanSquaredError).smallPath == nil)
-        #expect(try Network<Float>(inputSize: 2, layers: [], loss: .meanSquaredError).smallPath == nil)
+        #expect(SmallNetworkPath(network: try Network<Float>(inputSize: 2, layers: [first, second], loss: .meanSquaredError)) == nil)
+        #expect(SmallNetworkPath(network: try Network<Float>(inputSize: 2, layers: [first, ReLU(), Tanh(), second], loss: .meanSquaredError)) == nil)
+        #expect(SmallNetworkPath(network: try Network<Float>(inputSize: 2, layers: [first, ReLU(), second, Sigmoid()], loss: .meanSquaredError)) == nil)
+        #expect(SmallNetworkPath(network: try Network<Float>(inputSize: 2, layers: [ReLU(), first, ReLU()], loss: .meanSquaredError)) == nil)
+        #expect(SmallNetworkPath(network: try Network<Float>(inputSize: 2, layers: [], loss: .meanSquaredError)) == nil)
         // The same parameters twice (one Dense used as two layers).
         let square = Dense<Float>(inputSize: 3, outputSize: 3)
-        #expect(try Network<Float>(inputSize: 3, layers: [square, ReLU(), square], loss: .meanSquaredError).smallPath == nil)
+        #expect(SmallNetworkPath(network: try Network<Float>(inputSize: 3, layers: [square, ReLU(), square], loss: .meanSquaredError)) == nil)
         // An activation the kernel does not know.
-        #expect(try Network<Float>(inputSize: 2, layers: [first, Doubling(), second], loss: .meanSquaredError).smallPath == nil)
+        #expect(SmallNetworkPath(network: try Network<Float>(inputSize: 2, layers: [first, Doubling(), second], loss: .meanSquaredError)) == nil)
     }
 
     @Test func aMismatchedWorkspaceFallsBackToTheGeneralPath() throws {
         let network = try Self.network(sizes: [2, 3, 1], hiddenBias: false, activation: .relu, loss: .binaryCrossEntropy, seed: 6)
         let other = try Network<Float>(sizes: [2, 4, 1], activation: .relu, loss: .binaryCrossEntropy)
         let workspace = Workspace(network: other, batchSize: 4)
-        #expect(network.smallPath?.run(in: workspace, computeGradients: true) == nil)
+        #expect(SmallNetworkPath(network: network)?.run(in: workspace, computeGradients: true) == nil)
     }
 
     /// Element counts alone do not qualify a workspace: n x 4 inputs hold as many values as
     /// 2n x 2, and n x 2 targets as many as 2n x 1.
     @Test func aWorkspaceOfTheWrongShapeButTheRightCountFallsBack() throws {
         let network = try Self.network(sizes: [2, 3, 2], hiddenBias: true, activation: .tanh, loss: .meanSquaredError, seed: 6)
-        let path = try #require(network.smallPath)
+        let path = try #require(SmallNetworkPath(network: network))
         let workspace = Self.workspace(for: network, rows: 8, lossCase: .meanSquaredError, seed: 6)
         #expect(path.run(in: workspace, computeGradients: true) != nil)
         let input = workspace.input, targets = workspace.targets

@@ -71,12 +71,12 @@ import Testing
             let trainer = Trainer(
                 network: network, optimizer: SGD(learningRate: 0.5),
                 configuration: TrainingConfiguration(batchSize: 10, shuffle: true, seed: 5))
-            if tuned { trainer.threadTuner = ThreadTuner(candidates: [1, 2], warmUpSteps: 2, blockSteps: 3, rounds: 2) }
+            if tuned { trainer.execution.threadTuner = ThreadTuner(candidates: [1, 2], warmUpSteps: 2, blockSteps: 3, rounds: 2) }
             let saved = Backend.current.threads
             defer { Backend.current.threads = saved }
             Backend.current.threads = 1
             _ = try trainer.trainEpoch(on: data)
-            if tuned { #expect(trainer.threadTuner?.chosen != nil) }
+            if tuned { #expect(trainer.execution.threadTuner?.chosen != nil) }
             return network.parameters.map(\.parameter.value.storage)
         }
         #expect(try train(tuned: true) == train(tuned: false))

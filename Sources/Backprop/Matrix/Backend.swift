@@ -1,3 +1,4 @@
+import CBackpropKernels
 #if OpenBLAS
 import COpenBLAS
 #endif
@@ -7,9 +8,11 @@ import Accelerate
 
 /// The compute backend behind every `Float` matrix product.
 ///
-/// Process-wide, like `torch.set_num_threads`: set it once before training, e.g.
-/// `Backend.current = try Backend(kind: .native, threads: 2)`. Changing it while products run
-/// on other threads is not supported.
+/// Per thread: `Backend.current` is the calling thread's, e.g.
+/// `Backend.current = try Backend(kind: .native, threads: 2)` before a product or an
+/// evaluation on that thread. A `Trainer` runs its steps on its own backend
+/// (`ExecutionPolicy.backend`, the creating thread's by default) and puts the thread's back
+/// after each step, so two trainings in one process, on two threads, never share a setting.
 ///
 /// - `.native`: the package's own blocked SGEMM with AVX-512 / AVX2 / portable kernels chosen
 ///   at run time (`NativeGEMM`); results are bitwise the same for any thread count.
@@ -82,10 +85,40 @@ public struct Backend: Sendable, CustomStringConvertible {
     /// The instruction-set level the C kernels run at (`bp_cpu_simd_level()`'s numbering).
     static var kernelLevel: Int32 { Int32(current.simdLevel.rawValue) }
 
-    /// The backend every `Float.gemm` goes through. Read by every kernel call, so without the
-    /// run-time exclusivity check of a global (`@exclusivity(unchecked)`, SE-0176); it is set
-    /// between training runs, never during one.
-    @exclusivity(unchecked) nonisolated(unsafe) public static var current = Backend()
+    /// The calling thread's backend, which every `Float.gemm` on this thread goes through.
+    /// Each thread has its own (thread-local storage, `thread_backend.c`); a thread that never
+    /// set one has the default, `Backend()`: native, one thread.
+    public static var current: Backend {
+        get {
+            let setting = bp_thread_backend()
+            guard setting.threads > 0 else { return Backend() }
+            return Backend(setting: setting)
+        }
+        set { bp_set_thread_backend(newValue.setting) }
+    }
+
+    /// The backend a thread stored as `setting`.
+    private init(setting: bp_backend_setting) {
+        self.kind = switch setting.kind {
+        case 1: .openBLAS
+        case 2: .accelerate
+        case 3: .reference
+        default: .native
+        }
+        self.threads = Int(setting.threads)
+        self.simdLevel = SIMDLevel(rawValue: Int(setting.level)) ?? .detected
+    }
+
+    /// This backend as a thread stores it (`bp_thread_backend`).
+    private var setting: bp_backend_setting {
+        let kindIndex: Int32 = switch kind {
+        case .native: 0
+        case .openBLAS: 1
+        case .accelerate: 2
+        case .reference: 3
+        }
+        return bp_backend_setting(kind: kindIndex, threads: Int32(clamping: threads), level: Int32(simdLevel.rawValue))
+    }
 
     /// The instruction set the native kernels run at: "avx512", "avx2" or "portable" (SSE2 or
     /// NEON), chosen at run time from what the CPU offers.

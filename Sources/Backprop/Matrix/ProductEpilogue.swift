@@ -39,10 +39,14 @@ struct ProductEpilogue {
     var stride: Int
     /// g, one of the `BP_ACTIVATION_…` numbers.
     var activation: Int32
+    /// The instruction-set level of g′, the creating thread's backend's (helper threads that
+    /// apply the epilogue to their blocks have their own `Backend.current`).
+    var level: Int32
 
     init(operation: Operation, activation: Activation, stride: Int) {
         self.operation = operation
         self.stride = stride
+        self.level = Backend.kernelLevel
         switch activation {
         case .identity: self.activation = Int32(BP_ACTIVATION_IDENTITY)
         case .sigmoid: self.activation = Int32(BP_ACTIVATION_SIGMOID)
@@ -77,7 +81,7 @@ struct ProductEpilogue {
         case .activationGradient(let source, let gradient):
             bp_activation_gradient(
                 c + first * ldc, rows.count, columns, ldc, source + first * stride, stride,
-                gradient + first * stride, stride, activation, Backend.kernelLevel)
+                gradient + first * stride, stride, activation, level)
         }
     }
 

@@ -26,8 +26,8 @@ import CBackpropKernels
 /// runs as usual, G is stored and the trainer checks it like any other gradient.
 ///
 /// After a fused step, `Parameter.gradient` of the first layer's weight still holds whatever an
-/// earlier two-pass step left there (zeros at first): the trainer fuses only when
-/// `Trainer.fusesFirstLayerUpdate` is set.
+/// earlier two-pass step left there (zeros at first). `FusedFirstLayerStep` runs it; a trainer
+/// whose `step` is a `ReferenceStep` stores every gradient.
 struct FusedFirstLayerUpdate<Scalar: NetworkScalar> {
     /// Layer 0.
     let layer: Dense<Scalar>
@@ -37,10 +37,9 @@ struct FusedFirstLayerUpdate<Scalar: NetworkScalar> {
 
     /// nil when no step of `network` can be fused: the scalar is not `Float`, the first layer
     /// is not dense, its weight is shared with another layer (the two-pass step would apply
-    /// the first layer's gradient, written last, for both), or the network takes the fused
-    /// small-network path.
+    /// the first layer's gradient, written last, for both).
     init?(network: Network<Scalar>) {
-        guard Scalar.self == Float.self, network.smallPath == nil,
+        guard Scalar.self == Float.self,
             let first = network.layers.first as? Dense<Scalar>,
             network.parameters.first?.parameter === first.weight,
             !network.parameters.dropFirst().contains(where: { $0.parameter === first.weight })

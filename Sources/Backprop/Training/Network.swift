@@ -18,9 +18,6 @@ public final class Network<Scalar: NetworkScalar> {
     public let parameters: [(name: String, parameter: Parameter<Scalar>)]
     /// Widths: inputs, then each layer's output width.
     public let widths: [Int]
-    /// The fused step for `Float` networks with narrow layers, `nil` when the network does not
-    /// qualify (see `SmallNetworkPath`); setting it to `nil` forces the general path.
-    var smallPath: SmallNetworkPath<Scalar>?
     /// Per layer index: a dense layer and the activation of the layer after it when the two
     /// run forward as one product (`Dense.forward(_:into:activation:activated:)`: `Float`
     /// networks, every dense layer followed by one of the package's own activation layers,
@@ -53,7 +50,6 @@ public final class Network<Scalar: NetworkScalar> {
         self.loss = loss
         self.parameters = parameters
         self.widths = widths
-        self.smallPath = SmallNetworkPath(inputSize: inputSize, layers: layers, loss: loss)
         let isFloat = Scalar.self == Float.self
         self.fusedForward = layers.indices.map { index in
             guard isFloat, index + 1 < layers.count, let dense = layers[index] as? Dense<Scalar>,
@@ -224,20 +220,13 @@ public final class Network<Scalar: NetworkScalar> {
     /// Forward pass over the batch loaded in `workspace`, keeping every layer's output for
     /// the backward pass, then the loss; fills `workspace.gradients[L − 1]` with δ⁽ᴸ⁾ = ∂J/∂Z⁽ᴸ⁾
     /// (BP1) and returns J.
+    ///
+    /// Layer by layer: Z⁽ˡ⁾ = A⁽ˡ⁻¹⁾·W⁽ˡ⁾ᵀ + b⁽ˡ⁾, A⁽ˡ⁾ = g(Z⁽ˡ⁾), a dense layer and the activation
+    /// after it as one product where `fusedForward` says so (the same bits).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     @discardableResult
     public func forward(in workspace: Workspace<Scalar>) -> Double {
-        if let smallPath, let cost = smallPath.run(in: workspace, computeGradients: false) { return cost }
-        return forwardLayers(in: workspace)
-    }
-
-    /// `forward(in:)` on the general path, layer by layer (a dense layer and its activation
-    /// as one product where `fusedForward` says so): for callers that have already offered
-    /// the batch to `smallPath`.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    private func forwardLayers(in workspace: Workspace<Scalar>) -> Double {
         workspace.outputs.withUnsafeMutableBufferPointer { outputs in
             var index = 0
             while index < layers.count {
@@ -264,43 +253,25 @@ public final class Network<Scalar: NetworkScalar> {
     /// Backward runs BP2 through the layers from last to first; each dense layer applies
     /// BP3/BP4 for its own parameters. The first layer's input gradient is not computed.
     /// Allocates nothing once the workspace has been sized for this batch size.
-    ///
-    /// With `storingHiddenOutputs` false, a network on the fused `SmallNetworkPath` stores
-    /// only the last layer's output in `workspace.outputs` (what a training step reads: the
-    /// logits), not the hidden layers' Z and A; other networks store every output either way.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     @discardableResult
-    public func computeGradients(in workspace: Workspace<Scalar>, storingHiddenOutputs: Bool = true) -> Double {
-        if let smallPath,
-            let cost = smallPath.run(in: workspace, computeGradients: true, storingHiddenOutputs: storingHiddenOutputs) {
-            return cost
-        }
-        let cost = forwardLayers(in: workspace)
-        backward(in: workspace, throughFirstLayer: true)
+    public func computeGradients(in workspace: Workspace<Scalar>) -> Double {
+        let cost = forward(in: workspace)
+        backward(in: workspace, downTo: 0)
         return cost
     }
 
-    /// `computeGradients(in:)` on the general path, except that the first layer's backward
-    /// is left to the caller: on return `workspace.gradients[0]` holds ∂J/∂(output of layer
-    /// 0) and no parameter of layer 0 has its gradient computed. The trainer uses it to fuse
-    /// the first layer's update into BP4 (`FusedFirstLayerUpdate`).
+    /// BP2-BP4 from the last layer down to layer `lowest` (0: every layer), after `forward(in:)`
+    /// on the same batch. With `lowest` above 0, `workspace.gradients[lowest − 1]` holds
+    /// ∂J/∂(output of layer lowest − 1) and the layers below have no gradient computed.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func computeGradientsAboveFirstLayer(in workspace: Workspace<Scalar>) -> Double {
-        let cost = forwardLayers(in: workspace)
-        backward(in: workspace, throughFirstLayer: false)
-        return cost
-    }
-
-    /// BP2-BP4 from the last layer down to layer 1, then layer 0 if `throughFirstLayer`.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    private func backward(in workspace: Workspace<Scalar>, throughFirstLayer: Bool) {
+    func backward(in workspace: Workspace<Scalar>, downTo lowest: Int) {
         workspace.gradients.withUnsafeMutableBufferPointer { gradients in
             workspace.outputs.withUnsafeMutableBufferPointer { outputs in
                 var index = layers.count - 1
-                while index > 0 || (index == 0 && throughFirstLayer) {
+                while index >= lowest {
                     let input = index == 0 ? workspace.input : outputs[index - 1]
                     if let (dense, activation) = fusedBackward[index] {
                         // BP2 through this layer and the activation below it in one product;

@@ -9,8 +9,8 @@ import CBackpropKernels
 /// most `layerLimit` dense layers, every width (inputs and each layer's outputs) at most
 /// `widthLimit`, no parameter object shared between layers; any of the three losses, softmax
 /// cross-entropy with class-index (n x 1) or class-probability (n x k) targets. Other networks,
-/// and `Double` ones, take the general layer-by-layer path. `Network.smallPath` holds the
-/// path when the network qualifies; setting it to `nil` forces the general path.
+/// and `Double` ones, take the general layer-by-layer path. `StepPlanner` gives a network that
+/// qualifies a `SmallNetworkStep`, which runs this path.
 ///
 /// **What the kernel does** (`bp_small_network_run`, CBackpropKernels/small_network.c): the
 /// batch is cut into blocks of one example per SIMD lane (16 with AVX-512, 8 with AVX2,
@@ -68,6 +68,11 @@ final class SmallNetworkPath<Scalar: NetworkScalar> {
     /// widths (tiny: 1.72 → 1.42 µs per step on a Zen 2); false runs the run-time-width copy,
     /// whose results are the same bit for bit (tests compare the two).
     var usesExactShapeKernels = true
+
+    /// The path for `network`, or `nil` when it does not qualify (see the type's documentation).
+    convenience init?(network: Network<Scalar>) {
+        self.init(inputSize: network.inputSize, layers: network.layers, loss: network.loss)
+    }
 
     /// The path for a network with these layers, or `nil` when it does not qualify (see the
     /// type's documentation).

@@ -1,12 +1,12 @@
-import CBackpropKernels
-
 /// Minibatch training: for each epoch, (optionally) shuffle, then for each batch of
 /// `batchSize` rows run forward, BP1-BP4 and one optimizer update.
 ///
-/// The step allocates nothing once the first full batch has sized the workspace. The
-/// shuffle draws from a `SeededGenerator`, so the same seed gives the same batches, and
-/// `position` records exactly where training stands so a checkpointed run can continue
-/// bit for bit.
+/// Each update is a `TrainingStep` (the equations, or a fast step with the same bits, chosen
+/// by `StepPlanner`), run by the trainer's `ExecutionPolicy` (its backend and thread count,
+/// and the configuration's subnormal mode, installed around the step only). The step
+/// allocates nothing once the first full batch has sized the workspace. The shuffle draws
+/// from a `SeededGenerator`, so the same seed gives the same batches, and `position` records
+/// exactly where training stands so a checkpointed run can continue bit for bit.
 public final class Trainer<Scalar: NetworkScalar> {
     public let network: Network<Scalar>
     public var optimizer: any Optimizer
@@ -15,24 +15,19 @@ public final class Trainer<Scalar: NetworkScalar> {
     public var scheduler: LearningRateScheduler?
     /// Where training stands (part of a checkpoint).
     public var position: TrainingPosition
+    /// Where the steps run: backend, threads, thread tuning.
+    public var execution: ExecutionPolicy
+    /// How each update is computed: `StepPlanner.plan(for: network)` unless replaced, e.g. by
+    /// a `ReferenceStep` to read every parameter's gradient after each step (a fast step may
+    /// leave one unstored), or by a step that wraps another.
+    public var step: any TrainingStep<Scalar>
     let workspace: Workspace<Scalar>
     var order: [Int] = []
-    /// When set, and the backend is the native one, the first steps time each candidate
-    /// thread count and the trainer then sets `Backend.current.threads` to the fastest
-    /// (`ThreadTuner`); the native backend's results are the same for any count. Ignored with
-    /// other backends, whose results may depend on their thread count.
-    public var threadTuner: ThreadTuner?
-    /// Whether plain SGD may update the first layer's weights inside the product that computes
-    /// their gradient (`FusedFirstLayerUpdate`): the same weights bit for bit, three fewer
-    /// passes over them per step, but that layer's weight `Parameter.gradient` is then not
-    /// stored (it keeps what an earlier two-pass step left, zeros at first). Set it to false
-    /// to read every gradient after each step (e.g. from `afterStep`).
-    public var fusesFirstLayerUpdate = true
-    /// The fused first-layer update's plan for this network; nil when it never applies.
-    let fusedUpdate: FusedFirstLayerUpdate<Scalar>?
 
+    /// A trainer for `network`, running on `execution` (by default the calling thread's
+    /// backend, untuned) with the step `StepPlanner` picks.
     public init(network: Network<Scalar>, optimizer: any Optimizer, configuration: TrainingConfiguration,
-                scheduler: LearningRateScheduler? = nil) {
+                scheduler: LearningRateScheduler? = nil, execution: ExecutionPolicy = ExecutionPolicy()) {
         precondition(configuration.batchSize > 0, "Trainer: batch size must be positive")
         self.network = network
         self.optimizer = optimizer
@@ -40,7 +35,8 @@ public final class Trainer<Scalar: NetworkScalar> {
         self.scheduler = scheduler
         self.position = TrainingPosition(seed: configuration.seed)
         self.workspace = Workspace(network: network, batchSize: configuration.batchSize)
-        self.fusedUpdate = FusedFirstLayerUpdate(network: network)
+        self.execution = execution
+        self.step = StepPlanner.plan(for: network)
     }
 
     /// Epochs completed so far.
@@ -107,46 +103,29 @@ public final class Trainer<Scalar: NetworkScalar> {
         var correct = position.partialCorrect
         let secondsBefore = position.partialSeconds
         let started = monotonicSeconds()
-        // With `flushesSubnormals`, steps flush subnormals and `afterStep` and the caller keep
-        // their own mode; without it, the thread's mode is never touched.
-        let flushes = configuration.flushesSubnormals
-        let callerMode = bp_flush_subnormals_get()
-        defer { if flushes { bp_flush_subnormals_set(callerMode) } }
         while batch < batchCount {
-            if flushes { bp_flush_subnormals_set(bp_flush_subnormals_all()) }
             let start = batch * batchSize
             let end = min(start + batchSize, dataset.count)
-            if threadTuner != nil && Backend.current.kind == .native {
-                Backend.current.threads = threadTuner!.threadsForNextStep(now: monotonicSeconds())
-            }
             // Unshuffled batches are consecutive rows: one block copy instead of a gather.
             if configuration.shuffle {
                 workspace.loadRows(order[start..<end], of: dataset)
             } else {
                 workspace.loadRows(start..<end, of: dataset)
             }
-            let cost: Double
-            // The first layer's update and its α when this step fuses it (nil: it does not).
-            var fusedStep: (update: FusedFirstLayerUpdate<Scalar>, learningRate: Double)?
-            if fusesFirstLayerUpdate, let fusedUpdate,
-                let rate = fusedUpdate.learningRate(rows: end - start, optimizer: optimizer, configuration: configuration) {
-                cost = network.computeGradientsAboveFirstLayer(in: workspace)
-                if fusedUpdate.backward(in: workspace) { fusedStep = (fusedUpdate, rate) }
-            } else {
-                cost = network.computeGradients(in: workspace, storingHiddenOutputs: false)
+            let cost = try execution.perform(flushingSubnormals: configuration.flushesSubnormals) {
+                let cost = step.computeGradients(in: workspace, optimizer: optimizer, configuration: configuration)
+                let gradients = step.gradientsForUpdate
+                if !cost.isFinite || firstNonFiniteGradient(in: gradients) != nil {
+                    throw TrainingError.diverged(
+                        epoch: epoch, step: position.completedSteps + 1, loss: cost,
+                        location: divergenceLocation(lossIsFinite: cost.isFinite, gradients: gradients))
+                }
+                if isClassification {
+                    correct += network.loss.correctCount(logits: workspace.outputs[lastLayer], targets: workspace.targets)
+                }
+                step.applyUpdate(in: workspace, optimizer: &optimizer)
+                return cost
             }
-            // With a fused step, the first layer's weight gradient is not stored (and is finite).
-            let storedGradients = fusedStep?.update.otherParameters ?? network.parameters
-            if configuration.l2 != 0 { addL2Gradient() }
-            if !cost.isFinite || firstNonFiniteGradient(in: storedGradients) != nil {
-                throw TrainingError.diverged(epoch: epoch, step: position.completedSteps + 1, loss: cost,
-                                             location: divergenceLocation(lossIsFinite: cost.isFinite, gradients: storedGradients))
-            }
-            if isClassification {
-                correct += network.loss.correctCount(logits: workspace.outputs[lastLayer], targets: workspace.targets)
-            }
-            optimizer.step(storedGradients)
-            if let fusedStep { fusedStep.update.update(in: workspace, learningRate: fusedStep.learningRate) }
             lossSum += cost * Double(end - start)
             batch += 1
             position.completedSteps += 1
@@ -154,7 +133,6 @@ public final class Trainer<Scalar: NetworkScalar> {
             position.partialLossSum = lossSum
             position.partialCorrect = correct
             position.partialSeconds = secondsBefore + monotonicSeconds() - started
-            if flushes { bp_flush_subnormals_set(callerMode) }
             try afterStep(StepProgress(
                 epoch: epoch, batchesDone: batch, batchCount: batchCount, examplesDone: end,
                 runningLoss: lossSum / Double(end), seconds: position.partialSeconds,
@@ -180,22 +158,10 @@ public final class Trainer<Scalar: NetworkScalar> {
         scheduler?.epochEnded(monitoredValue: monitoredValue)
     }
 
-    /// ∂J/∂W += 2λW for every weight tensor (biases are not penalized).
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    func addL2Gradient() {
-        let factor = Scalar(2 * configuration.l2)
-        for (_, parameter) in network.parameters where parameter.isWeight {
-            Matrix.map(parameter.value, into: &parameter.gradient) { weight, gradient, count in
-                for i in 0..<count { gradient[i] += factor * weight[i] }
-            }
-        }
-    }
-
     /// Where non-finite values first appear: the first layer output (forward order), else
     /// the loss on the last layer's output, else the first of `gradients` that is not finite.
-    /// The forward pass runs again first, storing every layer's output (the step stored only
-    /// the last one on the small-network path); the parameters have not changed since.
+    /// The forward pass runs again first, storing every layer's output (a fast step may have
+    /// stored only the last one); the parameters have not changed since.
     func divergenceLocation(
         lossIsFinite: Bool, gradients: [(name: String, parameter: Parameter<Scalar>)]
     ) -> String? {

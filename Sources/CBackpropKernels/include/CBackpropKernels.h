@@ -158,6 +158,21 @@ void bp_parallel_run(long workers, bp_parallel_task task, void *context);
 
 // MARK: - Subnormal numbers
 
+// MARK: - The calling thread's backend (thread_backend.c)
+
+/// A backend setting as Swift's `Backend` stores it: `kind` its index in `Backend.Kind`, `threads`
+/// its worker threads, `level` its SIMD level; all zero (threads 0) for "never set".
+typedef struct {
+    int kind;
+    int threads;
+    int level;
+} bp_backend_setting;
+
+/// The calling thread's setting (all zero on a thread that never set one).
+bp_backend_setting bp_thread_backend(void);
+/// Replaces the calling thread's setting.
+void bp_set_thread_backend(bp_backend_setting setting);
+
 /// Whether this CPU's calling thread can flush subnormal values to zero (x86, arm64).
 int bp_flush_subnormals_supported(void);
 /// The flush bits of a thread that flushes subnormal results and inputs (Float and Double) to
