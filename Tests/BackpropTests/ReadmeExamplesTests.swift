@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Backprop
 
@@ -27,12 +28,31 @@ import Backprop
         #expect(classifier.parameters.map { $0.parameter.value.shape } == [[3, 2], [1, 3], [1, 1]])
     }
 
-    @Test func seed000Example() throws {
-        let mnist = try Network<Float>(sizes: [784, 300, 10], activation: .sigmoid,
-                                       loss: .softmaxCrossEntropy, initializer: .normal, seed: 0)
-        let trainer = Trainer(network: mnist, optimizer: SGD(learningRate: 5),
-                              configuration: TrainingConfiguration(batchSize: 1000, shuffle: false))
-        #expect(trainer.configuration.batchSize == 1000)
-        #expect(mnist.layerSizes == [784, 300, 10])
+    /// The journey of "Use it from your package", verbatim, in a temporary directory.
+    @Test func fitSaveLoadPredictJourney() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("readme-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let previous = FileManager.default.currentDirectoryPath
+        // The model is saved under the test's own directory, not the working directory.
+        func path(_ name: String) -> String { directory + "/" + name }
+
+        let data = SyntheticData.moons.generate(count: 400, seed: 1, as: Float.self)
+        let (training, validation) = try ValidationSplit(fraction: 0.2).split(data)
+        var options = FitOptions(epochs: 200, optimizer: .adam(Adam(learningRate: 0.01)))
+        options.earlyStopping = try EarlyStopping(patience: 10, restoreBestWeights: true)
+        let network = try Network<Float>(sizes: [2, 16, 2], activation: .relu, loss: .softmaxCrossEntropy)
+        let model = try Model.fit(network, on: training, validation: validation, options: options)
+        try model.save(to: path("moons.safetensors"))   // the file `backprop predict` reads
+
+        let loaded = try Model<Float>.load(from: path("moons.safetensors"))
+        let classes = try loaded.classify(Matrix([[0, 1], [1, -0.5]]))   // [0, 1]
+
+        #expect(FileManager.default.currentDirectoryPath == previous)
+        #expect(classes == [0, 1])
+        #expect(try #require(try model.evaluate(validation).accuracy) > 0.95)
+        #expect(try loaded.predict(validation.inputs) == model.predict(validation.inputs))
+        #expect(loaded.inputScaling == model.inputScaling && loaded.classNames == ["class 0", "class 1"])
+        #expect(network.layerSizes == [2, 16, 2])
     }
 }

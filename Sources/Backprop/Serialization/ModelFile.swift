@@ -17,7 +17,11 @@ public enum ModelFile {
 
     /// The names of the model's classes stored in the file at `path`, nil when it has none.
     public static func classNames(path: String) throws -> [String]? {
-        let file = try SafeTensors.read(from: path)
+        try classNames(from: SafeTensors.read(from: path), path: path)
+    }
+
+    /// The names of the classes stored in an already-read model file, nil when it has none.
+    static func classNames(from file: SafeTensors, path: String) throws -> [String]? {
         guard let text = file.metadata[classNamesKey] else { return nil }
         guard let names = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else {
             throw Error("\(path): '\(classNamesKey)' metadata is not a JSON array of strings")

@@ -6,13 +6,15 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case diverged(epoch: Int, step: Int, loss: Double, location: String?)
     /// The data set does not fit the network.
     case shape(String)
+    /// A training setting is out of range (a batch size of 0, a negative epoch count).
+    case configuration(String)
 
     public var description: String {
         switch self {
         case .diverged(let epoch, let step, let loss, let location):
             let place = location.map { "; first non-finite values in \($0)" } ?? ""
             return "training diverged at epoch \(epoch), step \(step): loss is \(loss)\(place). Try a smaller learning rate."
-        case .shape(let message):
+        case .shape(let message), .configuration(let message):
             return message
         }
     }

@@ -18,13 +18,12 @@ public final class TrainingSession {
     public let inputScaling: InputScaling
     /// Height and width when the inputs are images.
     public let imageShape: (height: Int, width: Int)?
-    public private(set) var history: [EpochMetrics]
-    public private(set) var earlyStopping: EarlyStopping?
-    /// Parameters of the best epoch so far (kept when `restoreBestWeights`): one network,
-    /// copied at the first best epoch and overwritten in place at each later one.
-    public private(set) var best: Network<Float>?
-    /// Parameters after the last completed epoch whose loss was finite.
-    var lastGood: Network<Float>
+    /// The epochs: training, validation, schedule, early stopping, best weights.
+    public let loop: EpochLoop<Float>
+    public var history: [EpochMetrics] { loop.history }
+    public var earlyStopping: EarlyStopping? { loop.earlyStopping }
+    /// Parameters of the best epoch so far (kept when `restoreBestWeights`).
+    public var best: Network<Float>? { loop.best }
     /// The training data's digest, taken when the first checkpoint is written (or checked
     /// against the checkpoint on resume).
     var trainingDigest: DataDigest?
@@ -176,15 +175,14 @@ public final class TrainingSession {
         self.test = test
         self.inputScaling = scaling
         self.imageShape = imageShape
-        self.history = history
-        self.best = best
-        if let earlyStopping {
-            self.earlyStopping = earlyStopping
-        } else if let patience = recipe.earlyStoppingPatience {
-            self.earlyStopping = try EarlyStopping(patience: patience, minimumDelta: recipe.earlyStoppingMinimumDelta,
-                                                   restoreBestWeights: recipe.restoreBestWeights)
+        var stopping = earlyStopping
+        if stopping == nil, let patience = recipe.earlyStoppingPatience {
+            stopping = try EarlyStopping(patience: patience, minimumDelta: recipe.earlyStoppingMinimumDelta,
+                                         restoreBestWeights: recipe.restoreBestWeights)
         }
-        self.lastGood = network.copy()
+        self.loop = EpochLoop(
+            trainer: trainer, training: training, validation: validation, earlyStopping: stopping,
+            history: history, best: best)
     }
 
     /// The optimizer as the recipe configures it (the learning rate before any schedule),
@@ -195,7 +193,7 @@ public final class TrainingSession {
 
     /// Whether the run has more epochs to go.
     public var isFinished: Bool {
-        trainer.completedEpochs >= recipe.epochs || earlyStopping?.stoppedEpoch != nil
+        trainer.completedEpochs >= recipe.epochs || loop.hasStoppedEarly
     }
 
     /// Trains until the recipe's epoch count (or early stopping), writing checkpoints as
@@ -203,47 +201,24 @@ public final class TrainingSession {
     /// and the `TrainingError` is rethrown.
     public func run(checkpoints: CheckpointPolicy? = nil, onEvent: (Event) throws -> Void = { _ in }) throws {
         while !isFinished {
-            var metrics: EpochMetrics
-            do {
-                metrics = try trainer.trainEpoch(on: training) { progress in
-                    try onEvent(.step(progress))
-                    if let checkpoints, let every = checkpoints.everySteps, progress.completedSteps % every == 0,
-                       progress.batchesDone < progress.batchCount {
-                        try self.writeCheckpoint(to: checkpoints.directory)
-                        try onEvent(.checkpointWritten(path: Checkpoint<Float>.path(in: checkpoints.directory)))
-                    }
+            let (metrics, decision) = try loop.runEpoch { progress in
+                try onEvent(.step(progress))
+                if let checkpoints, let every = checkpoints.everySteps, progress.completedSteps % every == 0,
+                   progress.batchesDone < progress.batchCount {
+                    try self.writeCheckpoint(to: checkpoints.directory)
+                    try onEvent(.checkpointWritten(path: Checkpoint<Float>.path(in: checkpoints.directory)))
                 }
-            } catch let error as TrainingError {
-                network.assignParameters(from: lastGood)
-                throw error
             }
-            if let validation {
-                let evaluation = try network.evaluate(validation)
-                metrics.validationLoss = evaluation.loss
-                metrics.validationAccuracy = evaluation.accuracy
-            }
-            let monitored = metrics.validationLoss ?? metrics.trainLoss
-            trainer.endEpoch(monitoredValue: monitored)
-            history.append(metrics)
-            lastGood.assignParameters(from: network)
             try onEvent(.epochEnded(metrics))
-            if var stopping = earlyStopping {
-                let decision = stopping.update(epoch: metrics.epoch, value: monitored)
-                if stopping.isBest && stopping.restoreBestWeights {
-                    if let best { best.assignParameters(from: network) } else { best = network.copy() }
-                }
-                earlyStopping = stopping
-                if decision == .stop {
-                    try onEvent(.stoppedEarly(epoch: metrics.epoch, bestEpoch: stopping.bestEpoch ?? metrics.epoch))
-                }
+            if decision == .stop {
+                try onEvent(.stoppedEarly(epoch: metrics.epoch, bestEpoch: earlyStopping?.bestEpoch ?? metrics.epoch))
             }
             if let checkpoints {
                 try writeCheckpoint(to: checkpoints.directory)
                 try onEvent(.checkpointWritten(path: Checkpoint<Float>.path(in: checkpoints.directory)))
             }
         }
-        if let stopping = earlyStopping, stopping.shouldRestoreBestWeights, let best, let epoch = stopping.bestEpoch {
-            network.assignParameters(from: best)
+        if let epoch = loop.restoreBestWeights() {
             try onEvent(.restoredBestWeights(epoch: epoch))
         }
     }
