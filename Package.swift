@@ -64,13 +64,19 @@ let package = Package(
         .target(name: "CAllocationCounter"),
 
         // MARK: - Tests
+        // Readers that only the tests need (TensorBoard event files read back).
+        .target(
+            name: "BackpropTestSupport",
+            dependencies: ["Backprop"],
+            path: "Tests/Support"
+        ),
         .testTarget(
             name: "BackpropTests",
-            dependencies: ["Backprop"]
+            dependencies: ["Backprop", "BackpropTestSupport"]
         ),
         .testTarget(
             name: "BackpropCLITests",
-            dependencies: ["BackpropCLI"],
+            dependencies: ["BackpropCLI", "BackpropTestSupport"],
             path: "Tests/backpropTests"
         ),
     ]

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import BackpropTestSupport
 @testable import Backprop
 
 /// A fresh directory under the system's temporary directory.

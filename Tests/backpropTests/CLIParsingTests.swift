@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import BackpropTestSupport
 @testable import BackpropCLI
 import Backprop
 

@@ -106,7 +106,7 @@ public enum ProgressBar {
 
         /// `shouldRedraw(now:force:)` on the monotonic clock.
         public mutating func shouldRedraw(force: Bool = false) -> Bool {
-            shouldRedraw(now: monotonicSeconds(), force: force)
+            shouldRedraw(now: Double(DispatchTime.now().uptimeNanoseconds) * 1e-9, force: force)
         }
 
         /// Forgets the last redraw, so that the next call draws (e.g. at a new epoch).

@@ -1,5 +1,6 @@
 import Testing
-@testable import Backprop
+@testable import BackpropCLI
+import Backprop
 
 /// Exact progress lines. Field widths: "epoch 3/30" is 10 characters; " 312/469 batches"
 /// 16, "  loss 0.4123" 13, "  1234 ex/s" 11, "  ETA 0:07" 10. The bar gets the rest of
