@@ -1,3 +1,4 @@
+import CBackpropKernels
 import Testing
 @testable import Backprop
 
@@ -119,26 +120,45 @@ import Darwin
         #expect(output == Self.apply(.exp, level: .detected, input))
     }
 
-    @Test func reluAndBackwardHelpers() {
-        let z: [Float] = [-2, 0, 3, .nan, -0.0]
-        var a = [Float](repeating: 7, count: z.count)
-        VectorMath.reluForward(z, &a, count: z.count)
-        #expect(Array(a[0..<3]) == [0, 0, 3] && a[3].isNaN && a[4] == 0)
+    /// The C kernels of the activations' backward passes (and ReLU's forward) compute
+    /// `Activation`'s scalar rule bit for bit, at every instruction-set level, over values that
+    /// include the kink, ±0, NaN, ±∞ and lengths that end mid-vector.
+    @Test(arguments: SIMDLevel.available)
+    func activationKernelsFollowTheScalarRule(level: SIMDLevel) {
+        var generator = SeededGenerator(seed: 5)
+        let special: [Float] = [0, -0.0, 1, -1, .nan, .infinity, -.infinity, 0.5, Float.leastNonzeroMagnitude]
+        let count = 203
+        let z = special + (special.count..<count).map { _ in Float(generator.nextNormal() * 3) }
+        let a = z.map { Activation.sigmoid.value($0) }
+        let dA = (0..<count).map { _ in Float(generator.nextNormal()) }
+        var out = [Float](repeating: 7, count: count)
+        let level = Int32(level.rawValue)
+        func bits(_ values: [Float]) -> [UInt32] { values.map(\.bitPattern) }
 
-        let dA: [Float] = [1, 2, 3, 4, 5]
-        var dZ = [Float](repeating: 7, count: z.count)
-        VectorMath.reluBackward(input: z, outputGradient: dA, into: &dZ, count: z.count)
-        #expect(dZ == [0, 0, 3, 0, 0])
+        bp_relu_forward(z, &out, count, level)
+        #expect(bits(out) == bits(z.map { Activation.relu.value($0) }), "ReLU forward")
+        bp_relu_backward(z, dA, &out, count, level)
+        #expect(bits(out) == bits((0..<count).map { Activation.relu.inputGradient(z: z[$0], a: 0, outputGradient: dA[$0]) }), "ReLU backward")
+        bp_sigmoid_backward(a, dA, &out, count, level)
+        #expect(bits(out) == bits((0..<count).map { Activation.sigmoid.inputGradient(z: 0, a: a[$0], outputGradient: dA[$0]) }), "sigmoid backward")
+        let t = z.map { Activation.tanh.value($0) }
+        bp_tanh_backward(t, dA, &out, count, level)
+        #expect(bits(out) == bits((0..<count).map { Activation.tanh.inputGradient(z: 0, a: t[$0], outputGradient: dA[$0]) }), "tanh backward")
+    }
 
-        // σ′ from the output: dA·a·(1 − a); a = 0.5 gives 0.25·dA.
-        let sigmoidOutput: [Float] = [0.5, 0.25, 1, 0, 0.75]
-        VectorMath.sigmoidBackward(output: sigmoidOutput, outputGradient: dA, into: &dZ, count: dA.count)
-        #expect(dZ == [0.25, 0.375, 0, 0, 0.9375])
-
-        // tanh′ from the output: dA·(1 − a²).
-        let tanhOutput: [Float] = [0, 0.5, -0.5, 1, -1]
-        VectorMath.tanhBackward(output: tanhOutput, outputGradient: dA, into: &dZ, count: dA.count)
-        #expect(dZ == [1, 1.5, 2.25, 0, 0])
+    /// The `Double` layers compute the scalar rules exactly.
+    @Test(arguments: Activation.allCases)
+    func doubleLayersFollowTheScalarRule(activation: Activation) {
+        let z = Matrix<Double>([[-2, -0.0, 0, 0.5, 3, .nan]])
+        let layer = activation.makeLayer(Double.self)
+        var a = Matrix<Double>(rows: 1, columns: 6)
+        layer.forward(z, into: &a)
+        #expect(a.storage.map(\.bitPattern) == z.storage.map { activation.value($0).bitPattern })
+        let dA = Matrix<Double>([[1, 2, 3, 4, 5, 6]])
+        var dZ = Matrix<Double>(rows: 1, columns: 6)
+        layer.backward(input: z, output: a, outputGradient: dA, inputGradient: &dZ, computeInputGradient: true)
+        let expected = (0..<6).map { activation.inputGradient(z: z.storage[$0], a: a.storage[$0], outputGradient: dA.storage[$0]) }
+        #expect(dZ.storage.map(\.bitPattern) == expected.map(\.bitPattern))
     }
 
     @Test func doubleVersionsFollowTheCLibrary() {
@@ -150,8 +170,6 @@ import Darwin
         #expect(y == x.map(Self.sigmoid))
         VectorMath.tanh(x, &y, count: x.count)
         #expect(y == x.map(libmTanh))
-        VectorMath.reluForward(x, &y, count: x.count)
-        #expect(y == [0, 0, 0, 0.25, 4])
     }
 }
 

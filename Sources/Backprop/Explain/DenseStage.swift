@@ -39,16 +39,3 @@ struct DenseStage {
         return stages
     }
 }
-
-extension Activation {
-    /// g′(z) computed from z and a = g(z), as the layers' backward passes compute it:
-    /// ReLU 1[z > 0] (0 at the kink), sigmoid a(1 − a), tanh 1 − a², identity 1.
-    func derivative(z: Double, a: Double) -> Double {
-        switch self {
-        case .relu: z > 0 ? 1 : 0
-        case .sigmoid: a * (1 - a)
-        case .tanh: 1 - a * a
-        case .identity: 1
-        }
-    }
-}

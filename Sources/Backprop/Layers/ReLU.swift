@@ -20,8 +20,7 @@ public struct ReLU<Scalar: NetworkScalar>: Layer {
             if Scalar.self == Float.self {
                 return ElementwiseJob.run(bp_relu_forward, z.floats, a.floats, count: count, level: Backend.kernelLevel)
             }
-            // NaN stays NaN (z > 0 is false, but z * 0 is NaN only for NaN and ±inf).
-            for i in 0..<count { a[i] = z[i] > 0 ? z[i] : (z[i].isNaN ? z[i] : 0) }
+            for i in 0..<count { a[i] = Activation.relu.value(z[i]) }
         }
     }
 
@@ -36,7 +35,7 @@ public struct ReLU<Scalar: NetworkScalar>: Layer {
             if Scalar.self == Float.self {
                 return ElementwiseJob.run(bp_relu_backward, z.floats, dA.floats, dZ.floats, count: count, level: Backend.kernelLevel)
             }
-            for i in 0..<count { dZ[i] = z[i] > 0 ? dA[i] : 0 }
+            for i in 0..<count { dZ[i] = Activation.relu.inputGradient(z: z[i], a: 0, outputGradient: dA[i]) }
         }
     }
 }

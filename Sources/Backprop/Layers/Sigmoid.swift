@@ -28,7 +28,7 @@ public struct Sigmoid<Scalar: NetworkScalar>: Layer {
             if Scalar.self == Float.self {
                 return ElementwiseJob.run(bp_sigmoid_backward, a.floats, dA.floats, dZ.floats, count: count, level: Backend.kernelLevel)
             }
-            for i in 0..<count { dZ[i] = dA[i] * a[i] * (1 - a[i]) }
+            for i in 0..<count { dZ[i] = Activation.sigmoid.inputGradient(z: 0, a: a[i], outputGradient: dA[i]) }
         }
     }
 }

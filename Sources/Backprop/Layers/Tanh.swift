@@ -27,7 +27,7 @@ public struct Tanh<Scalar: NetworkScalar>: Layer {
             if Scalar.self == Float.self {
                 return ElementwiseJob.run(bp_tanh_backward, a.floats, dA.floats, dZ.floats, count: count, level: Backend.kernelLevel)
             }
-            for i in 0..<count { dZ[i] = dA[i] * (1 - a[i] * a[i]) }
+            for i in 0..<count { dZ[i] = Activation.tanh.inputGradient(z: 0, a: a[i], outputGradient: dA[i]) }
         }
     }
 }

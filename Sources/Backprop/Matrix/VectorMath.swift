@@ -62,46 +62,6 @@ public enum VectorMath {
         case exp, sigmoid, tanh
     }
 
-    /// output[i] = max(input[i], 0); NaN stays NaN.
-    public static func reluForward(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count {
-            let z = input[i]
-            output[i] = z < 0 ? 0 : z
-        }
-    }
-
-    /// ∂J/∂Z = ∂J/∂A ⊙ a ⊙ (1 − a), with σ′ computed from the output a = σ(z).
-    public static func sigmoidBackward(
-        output a: UnsafePointer<Float>, outputGradient dA: UnsafePointer<Float>,
-        into dZ: UnsafeMutablePointer<Float>, count: Int
-    ) {
-        for i in 0..<count {
-            let value = a[i]
-            dZ[i] = dA[i] * (value * (1 - value))
-        }
-    }
-
-    /// ∂J/∂Z = ∂J/∂A ⊙ (1 − a²), with tanh′ computed from the output a = tanh(z).
-    public static func tanhBackward(
-        output a: UnsafePointer<Float>, outputGradient dA: UnsafePointer<Float>,
-        into dZ: UnsafeMutablePointer<Float>, count: Int
-    ) {
-        for i in 0..<count {
-            let value = a[i]
-            dZ[i] = dA[i] * (1 - value * value)
-        }
-    }
-
-    /// ∂J/∂Z = ∂J/∂A ⊙ 1[z > 0], with the indicator computed from the input z.
-    public static func reluBackward(
-        input z: UnsafePointer<Float>, outputGradient dA: UnsafePointer<Float>,
-        into dZ: UnsafeMutablePointer<Float>, count: Int
-    ) {
-        for i in 0..<count {
-            dZ[i] = z[i] > 0 ? dA[i] : 0
-        }
-    }
-
     // MARK: - Double (C library, for gradient checks)
 
     /// output[i] = e^input[i]
@@ -117,45 +77,5 @@ public enum VectorMath {
     /// output[i] = tanh(input[i])
     public static func tanh(_ input: UnsafePointer<Double>, _ output: UnsafeMutablePointer<Double>, count: Int) {
         for i in 0..<count { output[i] = Glibc_tanh(input[i]) }
-    }
-
-    /// output[i] = max(input[i], 0); NaN stays NaN.
-    public static func reluForward(_ input: UnsafePointer<Double>, _ output: UnsafeMutablePointer<Double>, count: Int) {
-        for i in 0..<count {
-            let z = input[i]
-            output[i] = z < 0 ? 0 : z
-        }
-    }
-
-    /// ∂J/∂Z = ∂J/∂A ⊙ a ⊙ (1 − a), with σ′ computed from the output a = σ(z).
-    public static func sigmoidBackward(
-        output a: UnsafePointer<Double>, outputGradient dA: UnsafePointer<Double>,
-        into dZ: UnsafeMutablePointer<Double>, count: Int
-    ) {
-        for i in 0..<count {
-            let value = a[i]
-            dZ[i] = dA[i] * (value * (1 - value))
-        }
-    }
-
-    /// ∂J/∂Z = ∂J/∂A ⊙ (1 − a²), with tanh′ computed from the output a = tanh(z).
-    public static func tanhBackward(
-        output a: UnsafePointer<Double>, outputGradient dA: UnsafePointer<Double>,
-        into dZ: UnsafeMutablePointer<Double>, count: Int
-    ) {
-        for i in 0..<count {
-            let value = a[i]
-            dZ[i] = dA[i] * (1 - value * value)
-        }
-    }
-
-    /// ∂J/∂Z = ∂J/∂A ⊙ 1[z > 0], with the indicator computed from the input z.
-    public static func reluBackward(
-        input z: UnsafePointer<Double>, outputGradient dA: UnsafePointer<Double>,
-        into dZ: UnsafeMutablePointer<Double>, count: Int
-    ) {
-        for i in 0..<count {
-            dZ[i] = z[i] > 0 ? dA[i] : 0
-        }
     }
 }

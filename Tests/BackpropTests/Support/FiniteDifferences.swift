@@ -17,13 +17,7 @@ func finiteDifferenceErrors(
         let parameter = named.parameter
         var worst = 0.0
         for i in entries(parameter.count) {
-            let original = parameter.value.storage[i]
-            parameter.value.storage[i] = original + h
-            let plus = network.forward(in: workspace)
-            parameter.value.storage[i] = original - h
-            let minus = network.forward(in: workspace)
-            parameter.value.storage[i] = original
-            let numeric = (plus - minus) / (2 * h)
+            let numeric = GradientCheck.centralDifference(of: parameter, at: i, step: h, network: network, workspace: workspace)
             let exact = analytic[index].storage[i]
             worst = max(worst, abs(numeric - exact) / max(abs(numeric) + abs(exact), 1e-8))
         }
