@@ -142,9 +142,9 @@ struct TrainingBenchmark {
         return (random(60_000), random(10_000), "random (fashion-mnist not installed)")
     }
 
-    // MARK: tiny: seed 001's 2-3-1 network, full batch
+    // MARK: tiny: the 2-3-1 classifier's 2-3-1 network, full batch
 
-    /// Seed 001's network on 200 2-D points (two Gaussian blobs), binary cross-entropy, full
+    /// The 2-3-1 classifier's network on 200 2-D points (two Gaussian blobs), binary cross-entropy, full
     /// batch SGD α = 0.5: the time of forward + backward + update, as the `Trainer`'s step
     /// (`StepPlanner.plan(for:)`) runs them.
     func runTiny() throws -> Report {

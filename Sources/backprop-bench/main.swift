@@ -214,7 +214,7 @@ struct BackpropBench: ParsableCommand {
         abstract: "Benchmarks for the Backprop library.",
         discussion: (BenchmarkRegistry.all.map { "\($0.name): \($0.summary)" }
             + ["cs229, modern, online: training epochs at the peers' configurations (seconds per epoch)",
-               "tiny: seed 001's 2-3-1 network, full batch (microseconds per step)"]).joined(separator: "\n"))
+               "tiny: the 2-3-1 classifier's 2-3-1 network, full batch (microseconds per step)"]).joined(separator: "\n"))
 
     /// Every name `--config` accepts: the registry's benchmarks, then the training configurations.
     static let knownConfigs = (BenchmarkRegistry.all.map(\.name) + TrainingBenchmark.Config.allCases.map(\.rawValue))

@@ -41,7 +41,7 @@ struct Train: ParsableCommand {
     @Option(help: "Loss: softmax-cross-entropy, binary-cross-entropy, mse. (default: softmax-cross-entropy)")
     var loss: LossFunction?
 
-    @Flag(help: "Hidden dense layers without bias (seed 001's network).")
+    @Flag(help: "Hidden dense layers without bias (the 2-3-1 classifier's network).")
     var noHiddenBias = false
 
     @Option(name: [.customLong("init"), .customLong("initializer")],

@@ -1,7 +1,7 @@
 import CBackpropKernels
 
 /// The whole training step in one fused kernel, for `Float` networks whose layers are all
-/// narrow (seed 001's 2-3-1, seed 002's 3-2-2): no matrix-product dispatch, no packing, no
+/// narrow (the 2-3-1 classifier, the 3-2-2 worked example): no matrix-product dispatch, no packing, no
 /// thread hand-off, no per-layer passes over the batch.
 ///
 /// **Which networks**: `Scalar == Float`; layers Dense, g, Dense, g, …, Dense (every dense
@@ -39,7 +39,7 @@ import CBackpropKernels
 /// - `workspace.outputs[l]` holds every layer's output for the batch (Z of dense layers,
 ///   A of activations), as after the general path; with `storingHiddenOutputs` false, only
 ///   the last layer's (a training step reads no other: the kernel's stores of the 3-wide
-///   hidden Z and A were an eighth of seed 001's step);
+///   hidden Z and A were an eighth of the 2-3-1 classifier's step);
 /// - `workspace.gradients[L − 1]` holds δ⁽ᴸ⁾ = ∂J/∂Z⁽ᴸ⁾;
 /// - the other `workspace.gradients[l]` are not written (they keep whatever an earlier general
 ///   step left there): the per-layer δ live only inside the kernel.
@@ -135,7 +135,7 @@ final class SmallNetworkPath<Scalar: NetworkScalar> {
     /// Each buffer's size is checked where its pointer is taken (`bind`), so the step reads
     /// every class property once; buffers the kernel only reads are copied out (a retain)
     /// instead of being held in a long access, which leaves five tracked accesses for
-    /// seed 001's network (two workspace arrays, three parameter gradients).
+    /// the 2-3-1 classifier's network (two workspace arrays, three parameter gradients).
     @_specialize(where Scalar == Float)
     func run(in workspace: Workspace<Scalar>, computeGradients: Bool, storingHiddenOutputs: Bool = true) -> Double? {
         guard Scalar.self == Float.self else { return nil }

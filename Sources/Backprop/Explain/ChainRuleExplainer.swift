@@ -1,5 +1,5 @@
 /// Explains single partial derivatives ∂L/∂θ of a network on one example by the chain rule,
-/// as seed 002 works them by hand: forward values of every neuron, ∂L/∂z of the output
+/// as the 3-2-2 worked example works them by hand: forward values of every neuron, ∂L/∂z of the output
 /// layer, then ∂L/∂θ as a sum over every path from θ to L of the products of the local
 /// derivatives along the path.
 ///

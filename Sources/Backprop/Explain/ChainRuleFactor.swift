@@ -1,5 +1,5 @@
 /// One local derivative on a path from a parameter θ to the loss L, with its value at the
-/// example. Along a path, seed 002 writes the factors from the loss down to θ:
+/// example. Along a path, the 3-2-2 worked example writes the factors from the loss down to θ:
 /// ∂L/∂z₁⁽²⁾ · ∂z₁⁽²⁾/∂a₁⁽¹⁾ · ∂a₁⁽¹⁾/∂z₁⁽¹⁾ · ∂z₁⁽¹⁾/∂w₁₁⁽¹⁾ = −0.985 · 0.2 · 1 · 4.
 ///
 /// Neuron indices are 0-based here; layers are 1-based dense-layer numbers. `ExplainNotation`

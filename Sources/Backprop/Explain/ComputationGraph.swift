@@ -3,7 +3,7 @@
 /// - `layerGraph`: the tensor-level graph a backward pass walks in reverse,
 ///   X → Linear(W⁽¹⁾, b⁽¹⁾) → Z⁽¹⁾ → g → A⁽¹⁾ → … → Z⁽ᴸ⁾ → loss(·, Y) → J, with each edge
 ///   labelled by the shape of the tensor on it (n = batch size; W is outputs x inputs).
-/// - `neuronGraph`: seed 002's picture for small networks: one node per input and neuron
+/// - `neuronGraph`: the 3-2-2 worked example's picture for small networks: one node per input and neuron
 ///   (x₁, a₁⁽¹⁾, z₁⁽²⁾, …), one edge per weight labelled with its name and value, and the
 ///   loss L fed by the outputs.
 ///

@@ -1,6 +1,6 @@
 /// One dense layer of a network together with the activation that follows it, the unit the
 /// chain-rule notation counts: stage l computes z⁽ˡ⁾ = W⁽ˡ⁾·a⁽ˡ⁻¹⁾ + b⁽ˡ⁾ and
-/// a⁽ˡ⁾ = g(z⁽ˡ⁾), with l = 1, 2, … counted over dense layers only (seed 002's notation).
+/// a⁽ˡ⁾ = g(z⁽ˡ⁾), with l = 1, 2, … counted over dense layers only (the 3-2-2 worked example's notation).
 ///
 /// Without an activation (the output layer, whose activation is fused into the loss), the
 /// stage's value is z⁽ˡ⁾ itself.

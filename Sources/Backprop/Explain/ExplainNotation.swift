@@ -1,4 +1,4 @@
-/// How traces write neurons, parameters and partial derivatives, in seed 002's notation:
+/// How traces write neurons, parameters and partial derivatives, in the 3-2-2 worked example's notation:
 /// 1-based indices, layers counted over dense layers, xᵢ = aᵢ⁽⁰⁾ the inputs.
 ///
 /// - `unicode`: ∂L/∂z₁⁽²⁾, w₁₁⁽¹⁾, relu′(z₁⁽¹⁾), factors joined by " · ".

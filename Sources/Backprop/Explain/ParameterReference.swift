@@ -2,7 +2,7 @@
 ///
 /// - by its PyTorch state-dict tensor and 0-based index: `0.weight[0,0]`, `0.bias[1]`
 ///   (W is outputs x inputs, so `[j, i]` is the weight from input i into neuron j);
-/// - in seed 002's notation, 1-based and with l counted over dense layers only:
+/// - in the 3-2-2 worked example's notation, 1-based and with l counted over dense layers only:
 ///   w⁽ˡ⁾ⱼᵢ is the weight from neuron i of layer l − 1 to neuron j of layer l, b⁽ˡ⁾ⱼ the bias
 ///   of neuron j. So `w11(1)` = `0.weight[0,0]`, `w21(2)` = `2.weight[1,0]`,
 ///   `b2(1)` = `0.bias[1]`.

@@ -3,7 +3,7 @@
 /// layers' widths, lowest first; each element lists one neuron index per layer.
 ///
 /// There are Π widths paths; `count` saturates at `Int.max`. Iteration is lazy, the last
-/// layer's index varying slowest, so paths come in the order seed 002 writes them
+/// layer's index varying slowest, so paths come in the order the 3-2-2 worked example writes them
 /// (through z₁⁽²⁾ first, then z₂⁽²⁾).
 struct PathEnumeration: Sequence {
     var widths: [Int]

@@ -1,7 +1,7 @@
 /// Writes explanations as text, Markdown or JSON: the example's forward pass, ∂L/∂z of the
 /// output layer, and for each traced parameter the chain-rule sum with symbols, meanings and
 /// values, then the checks against backpropagation and finite differences; optionally a
-/// table of every parameter's gradient (seed 002's tables).
+/// table of every parameter's gradient (the 3-2-2 worked example's tables).
 public struct TraceFormatter: Sendable {
     public enum Format: String, CaseIterable, Sendable { case text, markdown, json }
 
@@ -213,7 +213,7 @@ public struct TraceFormatter: Sendable {
         ]
     }
 
-    /// Seed 002's tables: every parameter's value and ∂L/∂θ three ways.
+    /// The 3-2-2 worked example's tables: every parameter's value and ∂L/∂θ three ways.
     func tableLines(_ table: [ChainRuleTrace]) -> [String] {
         let header = ["parameter", "name", "value", "∂L/∂θ chain rule", "backprop", "finite difference"]
             .map { notation == .ascii ? $0.replacingOccurrences(of: "∂L/∂θ", with: "dL/dtheta") : $0 }

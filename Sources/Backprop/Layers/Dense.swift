@@ -14,7 +14,7 @@
 public struct Dense<Scalar: NetworkScalar>: Layer {
     /// W, outputs x inputs.
     public let weight: Parameter<Scalar>
-    /// b, 1 x outputs; `nil` for a layer without bias (seed 001's hidden layer).
+    /// b, 1 x outputs; `nil` for a layer without bias (the 2-3-1 classifier's hidden layer).
     public let bias: Parameter<Scalar>?
 
     public var inputSize: Int { weight.value.columns }

@@ -1,4 +1,4 @@
-/// The identity activation A = Z (a linear output, as seed 002's regression layer).
+/// The identity activation A = Z (a linear output, as the 3-2-2 worked example's regression layer).
 ///
 /// **Backward**: δ = ∂J/∂A, since g′ = 1.
 public struct Identity<Scalar: NetworkScalar>: Layer {

@@ -7,7 +7,7 @@
 ///
 /// The three tensors are `@exclusivity(unchecked)` (SE-0176): every training step takes a
 /// pointer to each of them, and the run-time check of a class property's exclusive access
-/// would cost more than the update of a small tensor (seed 001's network: ~1100 instructions
+/// would cost more than the update of a small tensor (the 2-3-1 classifier's network: ~1100 instructions
 /// per parameter and step). Overlapping accesses to one tensor, e.g. reading `value` inside
 /// `value.storage.withUnsafeMutableBufferPointer`, are then the caller's error rather than a
 /// trap, as they are for a struct held in a local.

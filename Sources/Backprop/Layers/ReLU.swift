@@ -5,7 +5,7 @@ import CBackpropKernels
 /// **Shapes**: Z and A are n x width.
 /// **Forward**: aₖⱼ = max(0, zₖⱼ).
 /// **Backward** (BP2's ⊙ g′ factor): δ = ∂J/∂A ⊙ 1[Z > 0], computed from the input Z; the
-/// derivative at exactly 0 is taken as 0, as in seed 002 and PyTorch.
+/// derivative at exactly 0 is taken as 0, as in the 3-2-2 worked example and PyTorch.
 public struct ReLU<Scalar: NetworkScalar>: Layer {
     public init() {}
     public var kind: LayerKind { .activation(function: .relu) }

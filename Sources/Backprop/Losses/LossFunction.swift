@@ -1,5 +1,5 @@
 /// The cost functions a network can be trained with. Each is averaged over the batch
-/// (seed 004's J = 1/m Σ L) and fused with the output layer's activation, so the network
+/// (the vectorized derivation's J = 1/m Σ L) and fused with the output layer's activation, so the network
 /// itself ends in logits Z and the loss hands back δ = ∂J/∂Z directly (BP1).
 public enum LossFunction: String, CaseIterable, Sendable, Codable {
     /// Softmax + cross-entropy over k classes, from logits (`SoftmaxCrossEntropy`).

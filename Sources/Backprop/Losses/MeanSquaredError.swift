@@ -1,4 +1,4 @@
-/// The squared L2 norm of the error per example, averaged over examples, as seed 002
+/// The squared L2 norm of the error per example, averaged over examples, as the 3-2-2 worked example
 /// defines it: L = ‖ŷ − y‖², J = (1/n) Σ L. The output activation is the identity, ŷ = Z.
 ///
 /// Note: this sums over the k outputs and averages over the n examples; PyTorch's

@@ -1,11 +1,11 @@
 /// Sigmoid followed by binary cross-entropy, fused and computed from logits (PyTorch's
 /// `BCEWithLogitsLoss`).
 ///
-/// **Shapes**: logits Z and targets Y are n x k (k = 1 for seed 001's classifier), y ∈ [0, 1].
+/// **Shapes**: logits Z and targets Y are n x k (k = 1 for the 2-3-1 classifier's classifier), y ∈ [0, 1].
 ///
 /// **Cost**: p = σ(z), L = −(y·log p + (1 − y)·log(1 − p)), written stably as
 /// L = max(z, 0) − z·y + log(1 + e^(−|z|)); J is the mean over all n·k entries (over the
-/// N examples when k = 1, as in seed 001).
+/// N examples when k = 1, as in the 2-3-1 classifier).
 ///
 /// **BP1**: δ = ∂J/∂Z = (σ(Z) − Y) / (n·k).
 ///

@@ -69,7 +69,7 @@ public final class Network<Scalar: NetworkScalar> {
     /// (e.g. `[784, 300, 10]`), with `activation` after every dense layer but the last.
     ///
     /// - Parameters:
-    ///   - hiddenBias: whether hidden dense layers have a bias (seed 001's has none).
+    ///   - hiddenBias: whether hidden dense layers have a bias (the 2-3-1 classifier's has none).
     ///   - initializer: how weights are drawn, from a `SeededGenerator` seeded with `seed`.
     public convenience init(
         sizes: [Int], activation: Activation, loss: LossFunction,

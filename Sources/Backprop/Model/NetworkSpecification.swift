@@ -8,7 +8,7 @@ public struct NetworkSpecification: Sendable, Equatable {
     public var loss: LossFunction
     public var initializer: Initializer
     public var seed: UInt64
-    /// Whether hidden dense layers have biases (seed 001's has none).
+    /// Whether hidden dense layers have biases (the 2-3-1 classifier's has none).
     public var hiddenBias: Bool
     /// Hidden widths used when `sizes` is nil; nil: two layers of
     /// `defaultHiddenWidth(featureCount:outputSize:)`.

@@ -7,7 +7,7 @@ import CBackpropKernels
 ///     g ← g + μ·b  (Nesterov)   or   g ← b  (classical momentum)
 ///     θ ← θ − α·g
 ///
-/// With μ = 0 and λ_wd = 0 it is plain gradient descent θ ← θ − α·∂J/∂θ (seed 002's update).
+/// With μ = 0 and λ_wd = 0 it is plain gradient descent θ ← θ − α·∂J/∂θ (the 3-2-2 worked example's update).
 /// Weight decay applies to weights and biases alike, as PyTorch's does; the CS229-style L2
 /// penalty on weights only is the trainer's `l2`.
 public struct SGD: Optimizer, Codable, Equatable {
