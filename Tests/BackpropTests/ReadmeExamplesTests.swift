@@ -22,10 +22,13 @@ import Backprop
     }
 
     @Test func seed001Example() throws {
-        let classifier = try Network<Float>(sizes: [2, 3, 1], activation: .relu, loss: .binaryCrossEntropy,
-                                            initializer: .he, seed: 3, hiddenBias: false)
+        let classifier = try Network<Float>(sizes: [2, 3, 1],
+                                            activation: .relu, loss: .binaryCrossEntropy, hiddenBias: false)
         #expect(classifier.parameters.map(\.name) == ["0.weight", "2.weight", "2.bias"])
-        #expect(classifier.parameters.map { $0.parameter.value.shape } == [[3, 2], [1, 3], [1, 1]])
+        #expect(classifier.parameters.map { $0.parameter.tensorShape } == [[3, 2], [1, 3], [1]])
+        let mnist = try Network<Float>(sizes: [784, 300, 10], activation: .sigmoid, loss: .softmaxCrossEntropy,
+                                       initializer: .normal)
+        #expect(mnist.layerSizes == [784, 300, 10] && mnist.parameterCount == 784 * 300 + 300 + 300 * 10 + 10)
     }
 
     /// The journey of "Use it from your package", verbatim, in a temporary directory.
