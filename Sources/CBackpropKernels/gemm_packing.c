@@ -91,7 +91,8 @@ static void bp_pack_general(const float *restrict source, long acrossStride, lon
 // Depth steps per block of the acrossStride == 1 loop: a block of one panel (8 x 32 floats,
 // 1 KiB, for W = 32) is written in order before the next panel's, instead of scattering every
 // step over all the panels (with depth 262 and W = 8, consecutive panels are 8 KiB apart, so
-// their lines compete for the same L1 sets). 2x faster than step by step for W = 8.
+// their lines compete for the same L1 sets). Measured faster than step by step for W = 8
+// (figures in docs/performance.md, "Design measurements").
 #define PACK_STEPS 8
 
 #define DEFINE_PACKING(S, ATTR)                                                        \

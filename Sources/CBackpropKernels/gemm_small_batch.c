@@ -113,7 +113,8 @@ DEFINE_DOT_KERNEL(bp_sgemm_dot_avx2, TARGET_AVX2, bp_v8, 8, BP_DOT_ROWS_AVX2,
                   BP_DOT_COLUMNS_AVX2, REDUCE8)
 // 2 x 5 blocks: 10 accumulators and 3 operands of the 16 registers, 7 loads per 10 FMAs
 // (2 x 4: 6 per 8). For n = 30, 15 or 10 no column is repeated: online's Z = X·Wᵀ (10x784x30)
-// 7.5 → 6.4 µs on one thread, 4.2 → 3.8 µs on two.
+// measured faster on one thread and on two (figures in docs/performance.md, "Design
+// measurements").
 DEFINE_DOT_KERNEL(bp_sgemm_dot5_avx2, TARGET_AVX2, bp_v8, 8, BP_DOT_ROWS_AVX2, 5, REDUCE8)
 #endif
 DEFINE_DOT_KERNEL(bp_sgemm_dot_portable, , bp_v4, 4, BP_DOT_ROWS_PORTABLE,

@@ -41,7 +41,8 @@ typedef double bp_small_d4 __attribute__((vector_size(32)));
 #ifdef BP_X86
 // AVX-512, 4-wide networks: 32 examples per vector type, i.e. two zmm registers per value, so
 // two independent blocks interleave and hide the latency of each block's dependency chain
-// (exp, division, FMA chains): ~13% faster on the 2-3-1 classifier's network than 16 lanes.
+// (exp, division, FMA chains): measured faster on the 2-3-1 classifier's network than 16
+// lanes (figures in docs/performance.md, "Design measurements").
 #define SMALL_SUFFIX avx512_pair
 #define SMALL_TARGET __attribute__((target("avx512f")))
 #define VT bp_small_f32
@@ -68,9 +69,10 @@ typedef double bp_small_d4 __attribute__((vector_size(32)));
 #include "small_network_kernel.h"
 
 // AVX2, 4-wide networks: 16 examples per vector type (two ymm registers per value), paired
-// for the same reason as the AVX-512 copy above: the 2-3-1 classifier's step 3.8 → 2.8 µs on a Zen 2
-// (four registers per value, 32 lanes, spill: 3.2 µs). Every helper that passes a vector by
-// value is always_inline; the entry points are static and take only pointers. So the 64-byte
+// for the same reason as the AVX-512 copy above: the 2-3-1 classifier's step measured faster
+// paired, and faster than with four registers per value (32 lanes), which spill (figures in
+// docs/performance.md, "Design measurements"). Every helper that passes a vector by value is
+// always_inline; the entry points are static and take only pointers. So the 64-byte
 // vector arguments never cross an ABI boundary, and -Wpsabi's note that their passing
 // convention would differ without AVX-512 does not apply.
 #pragma clang diagnostic push

@@ -4,9 +4,9 @@ extension Backend {
     /// 6·parameters·batch floating-point operations (forward, ∂W and ∂A products). Below
     /// ~1 MFLOP per step (the seeds' networks) nothing is worth a hand-off and the step stays
     /// on one thread; above it, two, and each product, batch copy and update decides from
-    /// its own size whether to use the second (784-30 on batches of 10, 1.4 MFLOP per step:
-    /// 0.135 s/epoch on one thread, 0.107 on two, on a quiet machine). Never more threads
-    /// than cores.
+    /// its own size whether to use the second (784-30 on batches of 10, 1.4 MFLOP per step,
+    /// measured faster on two threads than on one on a quiet machine; figures in
+    /// docs/performance.md, "Design measurements"). Never more threads than cores.
     public static func recommendedThreads(parameterCount: Int, batchSize: Int) -> Int {
         stepFlops(parameterCount: parameterCount, batchSize: batchSize) < 1e6 ? 1 : min(2, availableCores)
     }
@@ -14,8 +14,9 @@ extension Backend {
     /// The thread counts worth timing on the run's first steps (`ThreadTuner`) for such a
     /// step: one and two between ~1 and ~50 MFLOP per step, where the machine decides which
     /// is faster; `nil` outside that range (and on one core), where `recommendedThreads` is
-    /// clear (below, one; above, two: cs229's 784-300 on batches of 1000 ran 1.0 s/epoch on
-    /// one thread and 0.78 on two even on a busy Zen 2).
+    /// clear (below, one; above, two: cs229's 784-300 on batches of 1000 measured faster on
+    /// two threads even on a busy machine; figures in docs/performance.md, "Design
+    /// measurements").
     public static func threadCountsToMeasure(parameterCount: Int, batchSize: Int) -> [Int]? {
         let flops = stepFlops(parameterCount: parameterCount, batchSize: batchSize)
         return availableCores >= 2 && flops >= 1e6 && flops < 5e7 ? [1, 2] : nil

@@ -13,7 +13,8 @@ struct FiniteCheckJob: ParallelJob {
     /// Arrays with this many values are checked on two threads, smaller ones on the calling
     /// thread. The check only reads, and each thread reads the half it is given wherever the
     /// gradient product left it: modern's gradients (235k values, 784-256-128-10, batches of
-    /// 128) took 11 µs per step on one thread and 9 on two (Zen 5, AVX-512).
+    /// 128) were checked faster on two threads than on one (figures in docs/performance.md,
+    /// "Design measurements").
     static let parallelRange = 16_384...
 
     func run(worker: Int) {

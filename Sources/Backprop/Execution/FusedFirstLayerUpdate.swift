@@ -15,8 +15,8 @@ import CBackpropKernels
 /// multiply-add (gemm_kernels.c): the SGD kernel's fl(θ − fl(α·g)). The weights are
 /// bit for bit those of the two-pass update, on any thread count. The step only saves passes
 /// over memory: G is not written, read back by the optimizer or checked for NaN (784-30,
-/// batches of 10: three passes over 94 KB per step; `online` 0.22 → 0.18 s/epoch on one
-/// thread).
+/// batches of 10: three passes over 94 KB per step, and `online` measured faster on one
+/// thread; figures in docs/performance.md, "Design measurements").
 ///
 /// **Divergence.** A step whose loss or gradient is not finite must update nothing, but G is
 /// never stored, so its finiteness is proved before the update: every Gⱼᵢ = Σₖ δₖⱼ·Xₖᵢ has

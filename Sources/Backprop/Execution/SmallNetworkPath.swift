@@ -39,7 +39,8 @@ import CBackpropKernels
 /// - `workspace.outputs[l]` holds every layer's output for the batch (Z of dense layers,
 ///   A of activations), as after the general path; with `storingHiddenOutputs` false, only
 ///   the last layer's (a training step reads no other: the kernel's stores of the 3-wide
-///   hidden Z and A were an eighth of the 2-3-1 classifier's step);
+///   hidden Z and A took a measurable share of the 2-3-1 classifier's step; figures in
+///   docs/performance.md, "Design measurements");
 /// - `workspace.gradients[L − 1]` holds δ⁽ᴸ⁾ = ∂J/∂Z⁽ᴸ⁾;
 /// - the other `workspace.gradients[l]` are not written (they keep whatever an earlier general
 ///   step left there): the per-layer δ live only inside the kernel.
@@ -48,12 +49,11 @@ final class SmallNetworkPath<Scalar: NetworkScalar> {
     /// The widest layer (inputs or outputs) the path accepts: 12 units.
     ///
     /// Measured before the 32-lane pairing of the 4-wide kernels (AVX-512, one thread, tanh +
-    /// mse, batches of 200 and 1000, µs per step, fused vs general): 2-3-1 1.7 vs 7.1 and 5.7 vs 32; 4-8-8-3 8.7 vs 14.7 and 37 vs 69;
-    /// 12-12-12-1 15 vs 19 and 70 vs 90; 16-16-16-1 23 vs 20 and 107 vs 94; 32-32-32-1 72 vs
-    /// 71 and 326 vs 330. Widths up to 8 run fully unrolled over zero-padded 4- or 8-wide
-    /// tables; wider layers run loops whose per-lane accumulators go through memory, and from
-    /// about 16 units the packed matrix products are as fast. The kernel itself accepts up to
-    /// `BP_SMALL_MAX_WIDTH` (32).
+    /// mse, batches of 200 and 1000), the fused step beat the general path up to 12 units and
+    /// not from 16 on (figures in docs/performance.md, "Design measurements"). Widths up to 8
+    /// run fully unrolled over zero-padded 4- or 8-wide tables; wider layers run loops whose
+    /// per-lane accumulators go through memory, and from about 16 units the packed matrix
+    /// products are as fast. The kernel itself accepts up to `BP_SMALL_MAX_WIDTH` (32).
     static var widthLimit: Int { 12 }
     /// The most dense layers the path accepts.
     static var layerLimit: Int { Int(BP_SMALL_MAX_LAYERS) }
@@ -65,8 +65,9 @@ final class SmallNetworkPath<Scalar: NetworkScalar> {
     /// The instruction-set level the kernel runs at (tests lower it to check each one).
     var level: SIMDLevel = .detected
     /// Whether the seeds' shapes (2-3-1, 3-2-2) run the kernel copies compiled for their exact
-    /// widths (tiny: 1.72 → 1.42 µs per step on a Zen 2); false runs the run-time-width copy,
-    /// whose results are the same bit for bit (tests compare the two).
+    /// widths (measured faster on tiny; figures in docs/performance.md, "Design measurements");
+    /// false runs the run-time-width copy, whose results are the same bit for bit (tests
+    /// compare the two).
     var usesExactShapeKernels = true
 
     /// The path for `network`, or `nil` when it does not qualify (see the type's documentation).

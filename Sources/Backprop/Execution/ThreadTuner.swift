@@ -5,11 +5,11 @@ import Foundation
 ///
 /// Between about 1 and 50 MFLOP per step (784-30 on batches of 10 does 1.4) the second
 /// thread's gain and its hand-offs' cost are close, and which wins depends on the machine: on
-/// a Zen 4 VM two threads ran 784-30 at 0.107 s/epoch against 0.135 on one; on a Zen 2 VM,
-/// two ran 0.24 against 0.20 on one (and 0.15 when the host placed the two vCPUs well). The
-/// native backend's splits keep each sum's order, so its results are bitwise the same for any
-/// thread count and switching between counts while measuring changes nothing but the time
-/// (`Trainer` uses a tuner with the native backend only).
+/// one VM two threads ran 784-30 faster than one; on another, slower, unless the host placed
+/// the two vCPUs well (figures in docs/performance.md, "Design measurements"). The native
+/// backend's splits keep each sum's order, so its results are bitwise the same for any thread
+/// count and switching between counts while measuring changes nothing but the time (`Trainer`
+/// uses a tuner with the native backend only).
 ///
 /// After `warmUpSteps` steps the tuner runs blocks of `blockSteps` steps, cycling through
 /// `candidates`, `rounds` blocks each, and then keeps the count whose median block was

@@ -92,7 +92,8 @@ public enum LossFunction: String, CaseIterable, Sendable, Codable {
     @_specialize(where Scalar == Double)
     public func correctCount<Scalar: NetworkScalar>(logits: Matrix<Scalar>, targets: Matrix<Scalar>) -> Int {
         precondition(targets.rows == logits.rows, "correctCount: \(targets.rows) targets for \(logits.rows) rows")
-        // Decided once: comparing this String-backed enum per row cost cs229 30 µs per step.
+        // Decided once: comparing this String-backed enum per row measurably slowed cs229's
+        // steps (figures in docs/performance.md, "Design measurements").
         let binary = self == .binaryCrossEntropy
         return logits.storage.withUnsafeBufferPointer { z in
             targets.storage.withUnsafeBufferPointer { y in

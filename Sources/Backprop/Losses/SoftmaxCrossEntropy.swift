@@ -25,8 +25,9 @@ public enum SoftmaxCrossEntropy {
             targets.storage.withUnsafeBufferPointer { y in
                 gradient.storage.withUnsafeMutableBufferPointer { delta in
                     // Float: every e^(zⱼ − m) in one vectorized pass (`VectorMath.exp`, relative
-                    // error ≤ 2·10⁻⁷) instead of a libm call per value: modern's 128 x 10 logits took
-                    // 7 µs per step with libm and take 4.
+                    // error ≤ 2·10⁻⁷) instead of a libm call per value, measured faster on
+                    // modern's 128 x 10 logits (figures in docs/performance.md, "Design
+                    // measurements").
                     let vectorExp = Scalar.self == Float.self && n * k > 0
                     if vectorExp {
                         for r in 0..<n {

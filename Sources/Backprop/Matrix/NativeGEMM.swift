@@ -28,8 +28,8 @@ import CBackpropKernels
 /// nothing.
 enum NativeGEMM {
     /// Products below this many floating-point operations (2·m·n·k) stay on one thread
-    /// (small batches: `smallBatchParallelThreshold`). 1000x300·300x10 (6 MFLOP) takes 87 µs
-    /// on one thread and 49 µs on two.
+    /// (small batches: `smallBatchParallelThreshold`). 1000x300·300x10 (6 MFLOP) already
+    /// measured faster on two threads (figures in docs/performance.md, "Design measurements").
     static let parallelThreshold = 4_000_000
     /// Below this m·n·k, the skinny kernel is used even for wide products.
     static let tinyProductSize = 32_768
@@ -157,9 +157,10 @@ enum NativeGEMM {
             // whose operand is larger, so the duplicated packing is the smaller one (∂W =
             // δᵀ·X with m = 300, n = 784 splits columns). Either way every C element is
             // computed by one worker, the same way, so results do not depend on the split.
-            // Columns go in half panels (784 = 400 + 384 rather than 416 + 368: the second
-            // thread waited for 13% of the ∂W₁ product), a worker's last panel then being half
-            // wide.
+            // Columns go in half panels (784 = 400 + 384 rather than 416 + 368, with which the
+            // second thread waited for a measurable part of the ∂W₁ product; figures in
+            // docs/performance.md, "Design measurements"), a worker's last panel then being
+            // half wide.
             let splitColumns = n > m
             let unit = splitColumns ? blocking.nr / 2 : blocking.mr
             let perWorker = chunk(of: splitColumns ? n : m, workers: workers, unit: unit)
@@ -221,8 +222,9 @@ enum NativeGEMM {
     /// (`bp_sgemm_dot`, `bp_sgemm_small_k`).
     static let smallBatchLimit = Int(BP_SMALL_K_MAX)
     /// Small-batch products split between threads from this many floating-point operations:
-    /// a 10-row batch of 784-30 (470 kFLOP per product, ~5 µs on one thread) gains when each
-    /// thread keeps to the same rows of W forward, backward and in the optimizer.
+    /// a 10-row batch of 784-30 (470 kFLOP per product) gains when each thread keeps to the
+    /// same rows of W forward, backward and in the optimizer (figures in docs/performance.md,
+    /// "Design measurements").
     static let smallBatchParallelThreshold = 400_000
 
     /// Which algorithm computes a product, chosen from the whole problem's shape.

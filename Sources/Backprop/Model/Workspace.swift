@@ -58,7 +58,8 @@ public final class Workspace<Scalar: NetworkScalar> {
 
     /// Batches with at least this many bytes of inputs are copied by two threads (when the
     /// backend has them): the rows of a shuffled batch come from memory, and two threads wait
-    /// for them side by side (784-30, batches of 10 rows = 31 KB: 0.121 → 0.107 s/epoch).
+    /// for them side by side (784-30, batches of 10 rows = 31 KB, measured faster; figures in
+    /// docs/performance.md, "Design measurements").
     static var parallelGatherBytes: Int { 16 * 1024 }
 
     /// Batch row r ← dataset row `indices[r]` (or `firstRow + r` without indices).

@@ -14,9 +14,9 @@ struct AdamKernelJob: ParallelJob {
     var level: Int32
 
     /// Tensors below this many parameters are updated on the calling thread only. The update
-    /// is bound by the divider (a square root and a division per parameter, ~8 cycles per 16
-    /// on Zen 5), not by memory, so even a 256 x 128 tensor gains from a second thread
-    /// (modern: 0.185 → 0.182 s/epoch with the threshold lowered from 65 536).
+    /// is bound by the divider (a square root and a division per parameter), not by memory, so
+    /// even a 256 x 128 tensor gains from a second thread (modern measured faster with the
+    /// threshold lowered from 65 536; figures in docs/performance.md, "Design measurements").
     static let parallelThreshold = 16_384
 
     func run(worker: Int) {

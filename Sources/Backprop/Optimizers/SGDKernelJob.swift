@@ -17,8 +17,8 @@ struct SGDKernelJob: ParallelJob {
     /// Tensors with this many parameters are updated on two threads, others on the calling
     /// thread. The update is one pass over memory. A tensor that fits the cores' caches gains
     /// when each thread updates the rows whose gradients it computed (784-30 with batches of
-    /// 10: 0.196 → 0.140 s/epoch); a larger one streams from memory at the same speed with one
-    /// thread, and splitting it measured slower (784-300: 0.364 → 0.383 s/epoch).
+    /// 10); a larger one streams from memory at the same speed with one thread, and splitting
+    /// it measured slower (784-300). Figures in docs/performance.md, "Design measurements".
     static let parallelRange = 16_384...65_536
 
     func run(worker: Int) {
