@@ -145,4 +145,14 @@ import Testing
         adam.step([("0.weight", parameter)])
         #expect(abs(parameter.value[0, 0] - 0.9) < 1e-6)
     }
+
+    /// An unknown optimizer name is a configuration error naming the choices.
+    @Test func anUnknownOptimizerNameIsAConfigurationError() {
+        #expect {
+            _ = try OptimizerConfiguration(name: "adagrad", learningRate: 0.1)
+        } throws: { error in
+            guard case TrainingError.configuration(let message) = error else { return false }
+            return message.contains("unknown optimizer 'adagrad'") && message.contains("adamw")
+        }
+    }
 }

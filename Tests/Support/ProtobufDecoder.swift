@@ -1,5 +1,5 @@
 import Foundation
-@testable import Backprop
+import Backprop
 /// Splits a protocol-buffers message into its fields (the inverse of `ProtobufEncoder`);
 /// unknown fields are returned like any other, so callers skip what they don't need.
 struct ProtobufDecoder {

@@ -1,5 +1,5 @@
 import Foundation
-@testable import Backprop
+import Backprop
 /// Reads TFRecord files written as described in `TFRecordWriter`, verifying the masked
 /// CRC-32C of every length and every record's data.
 public enum TFRecordReader {

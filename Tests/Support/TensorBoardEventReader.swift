@@ -1,5 +1,5 @@
 import Foundation
-@testable import Backprop
+import Backprop
 /// Reads TensorBoard event files back: the TFRecords (checksums verified) decoded as
 /// `Event` messages. Enough to check what `TensorBoardWriter` wrote, without TensorBoard.
 public enum TensorBoardEventReader {

@@ -8,15 +8,15 @@ import Musl
 
 /// Whole-file reads and writes for the data readers: plain bytes, or gzip-decompressed bytes
 /// when the file starts with the gzip magic `1f 8b`, each under an explicit size cap.
-public enum DataFileBytes {
+enum DataFileBytes {
     /// The cap readers use unless told otherwise: 1 GiB.
-    public static let defaultMaximumSize = 1 << 30
+    static let defaultMaximumSize = 1 << 30
 
     /// The file's bytes as stored (no decompression).
     ///
     /// - Parameter maximumSize: files larger than this are rejected before reading.
     /// - Throws: ``DataFileError`` (`.missingFile`, `.unreadable`, `.sizeAboveCap`).
-    public static func readRaw(path: String, maximumSize: Int = defaultMaximumSize) throws(DataFileError) -> [UInt8] {
+    static func readRaw(path: String, maximumSize: Int = defaultMaximumSize) throws(DataFileError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             let number = errno
@@ -80,7 +80,7 @@ public enum DataFileBytes {
     ///
     /// - Parameter maximumSize: the cap on the stored file and on the decompressed bytes.
     /// - Throws: ``DataFileError`` from reading or decompressing.
-    public static func read(path: String, maximumSize: Int = defaultMaximumSize) throws(DataFileError) -> [UInt8] {
+    static func read(path: String, maximumSize: Int = defaultMaximumSize) throws(DataFileError) -> [UInt8] {
         let stored = try readRaw(path: path, maximumSize: maximumSize)
         guard Gzip.isCompressed(stored) else { return stored }
         return try Gzip.decompress(stored, maximumOutputSize: maximumSize, source: path)
@@ -90,7 +90,7 @@ public enum DataFileBytes {
     /// `path`, so that a failed write never leaves a half-written file under the real name.
     ///
     /// - Throws: ``DataFileError`` (`.unwritable`).
-    public static func write(_ bytes: [UInt8], to path: String) throws(DataFileError) {
+    static func write(_ bytes: [UInt8], to path: String) throws(DataFileError) {
         let temporaryPath = path + ".tmp-\(getpid())"
         let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {

@@ -27,9 +27,7 @@ final class FusedFirstLayerStep<Scalar: NetworkScalar>: TrainingStep {
         guard let rate = fused.learningRate(rows: workspace.batchSize, optimizer: optimizer, configuration: configuration) else {
             fusedRate = nil
             gradientsForUpdate = network.parameters
-            let cost = network.computeGradients(in: workspace)
-            L2Penalty(configuration.l2).addGradient(to: network.parameters)
-            return cost
+            return ReferenceStep.computeGradients(of: network, in: workspace, l2: configuration.l2)
         }
         let cost = network.forward(in: workspace)
         network.backward(in: workspace, downTo: 1)

@@ -16,8 +16,16 @@ public final class ReferenceStep<Scalar: NetworkScalar>: TrainingStep {
     public func computeGradients(
         in workspace: Workspace<Scalar>, optimizer: any Optimizer, configuration: TrainingConfiguration
     ) -> Double {
+        Self.computeGradients(of: network, in: workspace, l2: configuration.l2)
+    }
+
+    /// The reference equations' half of a step for `network`: `Network.computeGradients`, then
+    /// the L2 term on every weight. The fast steps run it for batches they do not take.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    static func computeGradients(of network: Network<Scalar>, in workspace: Workspace<Scalar>, l2: Double) -> Double {
         let cost = network.computeGradients(in: workspace)
-        L2Penalty(configuration.l2).addGradient(to: network.parameters)
+        L2Penalty(l2).addGradient(to: network.parameters)
         return cost
     }
 

@@ -17,8 +17,9 @@ final class SmallNetworkStep<Scalar: NetworkScalar>: TrainingStep {
     func computeGradients(
         in workspace: Workspace<Scalar>, optimizer: any Optimizer, configuration: TrainingConfiguration
     ) -> Double {
-        let cost = path.run(in: workspace, computeGradients: true, storingHiddenOutputs: false)
-            ?? network.computeGradients(in: workspace)
+        guard let cost = path.run(in: workspace, computeGradients: true, storingHiddenOutputs: false) else {
+            return ReferenceStep.computeGradients(of: network, in: workspace, l2: configuration.l2)
+        }
         L2Penalty(configuration.l2).addGradient(to: network.parameters)
         return cost
     }

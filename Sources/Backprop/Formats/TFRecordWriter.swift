@@ -9,15 +9,15 @@ import Foundation
 ///
 /// (see `CRC32C.masked(_:)`). Records are buffered by `write(_:)` and reach the file on
 /// `flush()` or `close()`; the file is only ever appended to.
-public final class TFRecordWriter {
+final class TFRecordWriter {
     /// The file being written.
-    public let path: String
+    let path: String
     private var handle: FileHandle?
     private var pending: [UInt8] = []
 
     /// Opens `path` for writing, creating it if needed. With `append == false` an existing
     /// file is truncated; with `append == true` new records go after the existing ones.
-    public init(path: String, append: Bool = false) throws {
+    init(path: String, append: Bool = false) throws {
         self.path = path
         let manager = FileManager.default
         if !append || !manager.fileExists(atPath: path) {
@@ -41,7 +41,7 @@ public final class TFRecordWriter {
     }
 
     /// The framed bytes of one record: length, masked length CRC, data, masked data CRC.
-    public static func framed(_ data: [UInt8]) -> [UInt8] {
+    static func framed(_ data: [UInt8]) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(data.count + 16)
         appendLittleEndian(UInt64(data.count), to: &bytes)
@@ -52,13 +52,13 @@ public final class TFRecordWriter {
     }
 
     /// Buffers one record; it reaches the file on the next `flush()`.
-    public func write(_ data: [UInt8]) throws {
+    func write(_ data: [UInt8]) throws {
         guard handle != nil else { throw TFRecordError.closed(path: path) }
         pending.append(contentsOf: Self.framed(data))
     }
 
     /// Appends the buffered records to the file and asks the system to store them.
-    public func flush() throws {
+    func flush() throws {
         guard let handle else { throw TFRecordError.closed(path: path) }
         guard !pending.isEmpty else { return }
         do {
@@ -71,7 +71,7 @@ public final class TFRecordWriter {
     }
 
     /// Flushes and closes the file. Closing twice is allowed; writing after closing throws.
-    public func close() throws {
+    func close() throws {
         guard let handle else { return }
         defer { self.handle = nil }
         try flush()

@@ -14,7 +14,7 @@ public enum OptimizerConfiguration: Codable, Equatable, Sendable {
     public init(
         name: String, learningRate: Double, momentum: Double? = nil, weightDecay: Double? = nil,
         beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8
-    ) throws(ShapeError) {
+    ) throws(TrainingError) {
         switch name {
         case "sgd":
             self = .sgd(SGD(learningRate: learningRate, momentum: momentum ?? 0, weightDecay: weightDecay ?? 0))
@@ -22,7 +22,7 @@ public enum OptimizerConfiguration: Codable, Equatable, Sendable {
             self = .sgd(SGD(learningRate: learningRate, momentum: momentum ?? 0.9, weightDecay: weightDecay ?? 0))
         case "nesterov":
             let mu = momentum ?? 0.9
-            guard mu > 0 else { throw ShapeError("--optimizer nesterov needs --momentum > 0") }
+            guard mu > 0 else { throw .configuration("--optimizer nesterov needs --momentum > 0") }
             self = .sgd(SGD(learningRate: learningRate, momentum: mu, nesterov: true, weightDecay: weightDecay ?? 0))
         case "adam":
             self = .adam(Adam(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay ?? 0))
@@ -31,7 +31,7 @@ public enum OptimizerConfiguration: Codable, Equatable, Sendable {
         case "rmsprop":
             self = .rmsProp(RMSProp(learningRate: learningRate, epsilon: epsilon, momentum: momentum ?? 0, weightDecay: weightDecay ?? 0))
         default:
-            throw ShapeError("unknown optimizer '\(name)': expected one of \(Self.names.joined(separator: ", "))")
+            throw .configuration("unknown optimizer '\(name)': expected one of \(Self.names.joined(separator: ", "))")
         }
     }
 

@@ -51,25 +51,25 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     public init() {}
 
     /// Checks values that do not depend on the data.
-    public func validate() throws(ShapeError) {
-        guard learningRate >= 0, learningRate.isFinite else { throw ShapeError("--learning-rate must be a number ≥ 0, got \(learningRate)") }
-        guard batchSize >= 0 else { throw ShapeError("--batch-size must be ≥ 0 (0 = full batch), got \(batchSize)") }
-        guard epochs >= 0 else { throw ShapeError("--epochs must be ≥ 0, got \(epochs)") }
-        guard l2 >= 0, l2.isFinite else { throw ShapeError("--l2 must be ≥ 0, got \(l2)") }
+    public func validate() throws(TrainingError) {
+        guard learningRate >= 0, learningRate.isFinite else { throw .configuration("--learning-rate must be a number ≥ 0, got \(learningRate)") }
+        guard batchSize >= 0 else { throw .configuration("--batch-size must be ≥ 0 (0 = full batch), got \(batchSize)") }
+        guard epochs >= 0 else { throw .configuration("--epochs must be ≥ 0, got \(epochs)") }
+        guard l2 >= 0, l2.isFinite else { throw .configuration("--l2 must be ≥ 0, got \(l2)") }
         if let fraction = validationSplit, !(fraction > 0 && fraction < 1) {
-            throw ShapeError("--validation-split must be between 0 and 1 (exclusive), got \(fraction)")
+            throw .configuration("--validation-split must be between 0 and 1 (exclusive), got \(fraction)")
         }
         if let layers, layers.count < 2 || layers.contains(where: { $0 <= 0 }) {
-            throw ShapeError("--layers needs at least two positive sizes, got \(layers)")
+            throw .configuration("--layers needs at least two positive sizes, got \(layers)")
         }
         if let patience = earlyStoppingPatience, patience < 0 {
-            throw ShapeError("--early-stopping patience must be ≥ 0, got \(patience)")
+            throw .configuration("--early-stopping patience must be ≥ 0, got \(patience)")
         }
         _ = try makeOptimizer()
     }
 
     /// The optimizer the recipe names, fresh.
-    public func makeOptimizer() throws(ShapeError) -> OptimizerConfiguration {
+    public func makeOptimizer() throws(TrainingError) -> OptimizerConfiguration {
         try OptimizerConfiguration(name: optimizer, learningRate: learningRate, momentum: momentum,
                                    weightDecay: weightDecay, beta1: beta1, beta2: beta2, epsilon: epsilon)
     }
