@@ -1,7 +1,10 @@
 import Foundation
 
-/// Reads numeric CSV files: comma-separated numbers, one example per line, an optional
-/// header row (detected when the first line has a non-numeric field), blank lines ignored.
+/// Reads CSV files as people have them: one example per record, an optional header row
+/// (detected when the first line has a non-numeric field), fields as RFC 4180 quotes them,
+/// separated by a comma, a tab (always for `.tsv` files), a semicolon or a bar, whichever
+/// splits the first records alike (`CSVRecords`); a UTF-8 byte order mark, CRLF line ends
+/// and blank lines are accepted.
 public enum CSVReader {
     /// Errors name the file and the 1-based line.
     public struct Error: Swift.Error, CustomStringConvertible, Equatable {
@@ -32,17 +35,20 @@ public enum CSVReader {
         guard let text = String(data: data, encoding: .utf8) else {
             throw Error(description: "\(path): not UTF-8 text")
         }
+        let records: CSVRecords
+        do {
+            records = try CSVRecords(text: text, delimiter: path.lowercased().hasSuffix(".tsv") ? "\t" : nil)
+        } catch {
+            throw Error(description: "\(path): line \(error.line): \(error.problem)")
+        }
         var lines: [(number: Int, fields: [String])] = []
         var width: Int?
-        // Character.isNewline covers "\n", "\r" and "\r\n" (one Character in Swift).
-        for (lineIndex, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
-            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            if let width, fields.count != width {
-                throw Error(description: "\(path): line \(lineIndex + 1) has \(fields.count) fields, expected \(width)")
+        for record in records.records {
+            if let width, record.fields.count != width {
+                throw Error(description: "\(path): line \(record.line) has \(record.fields.count) fields, expected \(width)")
             }
-            width = fields.count
-            lines.append((lineIndex + 1, fields))
+            width = record.fields.count
+            lines.append((record.line, record.fields))
         }
         var header: [String]?
         if let first = lines.first, first.number == 1 {
@@ -59,14 +65,21 @@ public enum CSVReader {
         return (header, lines)
     }
 
-    /// A field's value; nil when it is not a number. Double(String) stops at a NUL byte
+    /// How pandas and spreadsheets write a missing value (pandas' default `na_values`, in part).
+    static let missingMarkers: Set<String> = ["", "NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "None", "?", "-"]
+
+    /// A field's value (spaces around it, as a quoted field may keep, ignored); nil when it is
+    /// not a number. Double(String) stops at a NUL byte
     /// ("1\0xyz" would read as 1): a field with one is not a number.
     static func number(_ field: String) -> Double? {
-        field.utf8.contains(0) ? nil : Double(field)
+        field.utf8.contains(0) ? nil : Double(field.trimmingSpaces(tabs: true))
     }
 
     /// The finite number in `field`, or an error naming the line and column.
     public static func finiteNumber(_ field: String, path: String, line: Int, column: Int) throws(CSVReader.Error) -> Double {
+        if missingMarkers.contains(field) {
+            throw Error(description: "\(path): line \(line), column \(column + 1): a missing value (\(field.isEmpty ? "an empty field" : "'\(field)'")); remove or fill the rows with missing values (pandas: df.dropna() or df.fillna(…))")
+        }
         guard let value = number(field) else {
             throw Error(description: "\(path): line \(line), column \(column + 1): '\(excerpt(field))' is not a number")
         }
@@ -127,6 +140,7 @@ public enum CSVReader {
             }
             if namedClasses {
                 let name = line.fields[features]
+                if name.isEmpty { _ = try finiteNumber(name, path: path, line: line.number, column: features) }
                 guard let index = classOf[name] else {
                     throw Error(description: "\(path): line \(line.number), column \(features + 1): class '\(excerpt(name))' is not one of the model's classes (\(names!.prefix(10).joined(separator: ", "))\(names!.count > 10 ? ", …" : ""))")
                 }
