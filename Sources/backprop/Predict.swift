@@ -19,33 +19,63 @@ struct Predict: ParsableCommand {
 
     @OptionGroup var plain: PlainModelOptions
 
-    @Option(help: "Rows to predict: csv:PATH (features, optionally followed by targets), or any other data set (its test split when it has one).")
+    @Option(help: "Rows to predict: csv:PATH or csv:- for standard input (features, optionally followed by targets), or any other data set (its test split when it has one).")
     var data: String
+
+    @Flag(help: "Do not say on standard error how the rows were read.")
+    var quiet = false
 
     @Option(help: "Seed for built-in data sets.")
     var seed: UInt64 = 0
 
+    @Option(help: "Write the predictions to this CSV file (atomically) instead of standard output.")
+    var output: String?
+
+    @Flag(help: "Replace the --output file if it exists.")
+    var overwrite = false
+
     func run() throws {
-        print(try output(), terminator: "")
+        let text = try csvText()
+        guard let path = output else {
+            print(text, terminator: "")
+            return
+        }
+        if !overwrite, FileManager.default.fileExists(atPath: path) {
+            throw CommandFailure("\(path) already exists; pass --overwrite to replace it or choose another --output")
+        }
+        try AtomicFile.write(text, to: path, replacing: overwrite)
+    }
+
+    /// Standard error, for what predict assumed about its input (standard output holds the CSV).
+    static func note(_ text: String) {
+        FileHandle.standardError.write(Data(("predict: " + text + "\n").utf8))
     }
 
     /// The header line and one line per row, as printed.
-    func output() throws -> String {
+    func csvText() throws -> String {
         let (network, scaling): (Network<Float>, InputScaling) = try plain.load(model)
         let classNames = try ModelFile.classNames(path: model)
         var inputs: Matrix<Float>
         switch try DataSource(parsing: data) {
         case .csv(let path):
-            let lines = try CSVReader.table(path: path).lines
+            let lines = path == "-"
+                ? try CSVReader.table(data: FileHandle.standardInput.readDataToEndOfFile(), source: "standard input").lines
+                : try CSVReader.table(path: path).lines
+            let source = path == "-" ? "standard input" : path
             let width = lines[0].fields.count
             let targetColumns = network.loss.targetColumns(outputSize: network.outputSize)
             guard width == network.inputSize || width == network.inputSize + targetColumns else {
-                throw CommandFailure("\(path): rows have \(width) columns, but \(model) expects \(network.inputSize) features (optionally followed by \(targetColumns) target column(s))")
+                throw CommandFailure("\(source): rows have \(width) columns, but \(model) expects \(network.inputSize) features (optionally followed by \(targetColumns) target column(s))")
+            }
+            if !quiet {
+                Self.note(width == network.inputSize
+                    ? "\(source): \(lines.count) rows of \(width) features"
+                    : "\(source): \(lines.count) rows of \(network.inputSize) features and \(targetColumns) target column(s), ignored")
             }
             var matrix = Matrix<Float>(rows: lines.count, columns: network.inputSize)
             for (r, line) in lines.enumerated() {
                 for c in 0..<network.inputSize {
-                    matrix[r, c] = Float(try CSVReader.finiteNumber(line.fields[c], path: path, line: line.number, column: c))
+                    matrix[r, c] = Float(try CSVReader.finiteNumber(line.fields[c], path: source, line: line.number, column: c))
                 }
             }
             inputs = matrix

@@ -51,7 +51,7 @@ import Testing
             try Train.parse(["--data", "csv:\(csv)", "--epochs", "30", "--quiet", "--output", model]).run()
             #expect(try ModelFile.classNames(path: model) == ["setosa", "versicolor", "virginica"])
 
-            let lines = try Predict.parse(["--model", model, "--data", "csv:\(csv)"]).output().split(separator: "\n")
+            let lines = try Predict.parse(["--model", model, "--data", "csv:\(csv)"]).csvText().split(separator: "\n")
             #expect(lines.first == "class,setosa,versicolor,virginica")
             #expect(lines[1].hasPrefix("setosa,") && lines[2].hasPrefix("versicolor,") && lines[3].hasPrefix("virginica,"), "\(lines.prefix(4))")
 

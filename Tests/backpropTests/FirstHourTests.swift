@@ -52,7 +52,7 @@ import Testing
             #expect(twoOutputs.contains("reads the last 2 columns of each row as targets"), "\(twoOutputs)")
             let bare = try #require(failure { try Train.parse(["--data", csv, "--quiet", "--output", output]).run() })
             #expect(bare.contains("--data csv:\(csv)"), "\(bare)")
-            let notAModel = try #require(failure { _ = try Predict.parse(["--model", csv, "--data", "csv:\(csv)"]).output() })
+            let notAModel = try #require(failure { _ = try Predict.parse(["--model", csv, "--data", "csv:\(csv)"]).csvText() })
             #expect(notAModel.contains("not a safetensors file"), "\(notAModel)")
             let negative = try #require(failure { _ = try Train.parse(["--epochs", "-3"]) })
             #expect(negative.contains("--epochs must be ≥ 0"), "\(negative)")

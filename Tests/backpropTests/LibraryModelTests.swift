@@ -27,7 +27,7 @@ import Backprop
             for path in [saved, trainedByCLI] {
                 let loaded = try Model<Float>.load(from: path)
                 let library = try loaded.predict(data.inputs)
-                let lines = try Predict.parse(["--model", path, "--data", "csv:\(csv)"]).output().split(separator: "\n")
+                let lines = try Predict.parse(["--model", path, "--data", "csv:\(csv)"]).csvText().split(separator: "\n")
                 #expect(lines.count == data.count + 1)
                 for (row, line) in lines.dropFirst().enumerated() {
                     let printed = line.split(separator: ",").dropFirst().map { Double($0)! }

@@ -66,7 +66,7 @@ import Backprop
 
     @Test func predictAndEvaluateApplyTheStoredScaling() throws {
         try Self.withScaledModel { csv, model in
-            let lines = try Predict.parse(["--model", model, "--data", "csv:\(csv)"]).output().split(separator: "\n")
+            let lines = try Predict.parse(["--model", model, "--data", "csv:\(csv)"]).csvText().split(separator: "\n")
             #expect(lines.first == "class,p0,p1,p2")
             #expect(lines.count == 151)
             let expected = try Self.libraryProbabilities(model: model, csv: csv, row: 1)

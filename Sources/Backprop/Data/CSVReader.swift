@@ -32,6 +32,12 @@ public enum CSVReader {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Error(description: "\(path): cannot read the file")
         }
+        return try table(data: data, source: path)
+    }
+
+    /// `table(path:)` of CSV bytes already read (standard input, say); `source` names them in
+    /// messages, and a name ending in `.tsv` splits at tabs.
+    public static func table(data: Data, source path: String) throws(CSVReader.Error) -> (header: [String]?, lines: [(number: Int, fields: [String])]) {
         guard let text = String(data: data, encoding: .utf8) else {
             throw Error(description: "\(path): not UTF-8 text")
         }
