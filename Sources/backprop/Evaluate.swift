@@ -28,7 +28,8 @@ struct Evaluate: ParsableCommand {
         let (network, scaling): (Network<Float>, InputScaling) = try plain.load(model)
         let source = try DataSource(parsing: data)
         let loaded: LoadedData<Float> = try source.load(
-            loss: network.loss, outputSize: network.outputSize, seed: seed, classNames: try ModelFile.classNames(path: model))
+            loss: network.loss, outputSize: network.outputSize, seed: seed, classNames: try ModelFile.classNames(path: model),
+            columns: try ModelFile.csvColumns(path: model))
         var dataset = loaded.test ?? loaded.training
         do {
             try scaling.apply(to: &dataset)

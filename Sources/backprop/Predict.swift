@@ -58,24 +58,35 @@ struct Predict: ParsableCommand {
         var inputs: Matrix<Float>
         switch try DataSource(parsing: data) {
         case .csv(let path):
-            let lines = path == "-"
-                ? try CSVReader.table(data: FileHandle.standardInput.readDataToEndOfFile(), source: "standard input").lines
-                : try CSVReader.table(path: path).lines
+            let (header, lines) = path == "-"
+                ? try CSVReader.table(data: FileHandle.standardInput.readDataToEndOfFile(), source: "standard input")
+                : try CSVReader.table(path: path)
             let source = path == "-" ? "standard input" : path
             let width = lines[0].fields.count
             let targetColumns = network.loss.targetColumns(outputSize: network.outputSize)
-            guard width == network.inputSize || width == network.inputSize + targetColumns else {
-                throw CommandFailure("\(source): rows have \(width) columns, but \(model) expects \(network.inputSize) features (optionally followed by \(targetColumns) target column(s))")
-            }
-            if !quiet {
-                Self.note(width == network.inputSize
-                    ? "\(source): \(lines.count) rows of \(width) features"
-                    : "\(source): \(lines.count) rows of \(network.inputSize) features and \(targetColumns) target column(s), ignored")
+            var features = Array(0..<min(width, network.inputSize))
+            if let columns = try ModelFile.csvColumns(path: model) {
+                // The model's own choice of targets and ignored columns, where the file has them.
+                features = try columns.resolve(
+                    header: header, width: width, defaultTargetCount: targetColumns, source: source, requiringTargets: false).features
+                guard features.count == network.inputSize else {
+                    throw CommandFailure("\(source): \(features.count) feature columns once \(columns.description) are set aside, but \(model) expects \(network.inputSize)")
+                }
+                if !quiet { Self.note("\(source): \(lines.count) rows; features: columns \(features.map { String($0 + 1) }.joined(separator: ", ")) (\(columns.description) as in training)") }
+            } else {
+                guard width == network.inputSize || width == network.inputSize + targetColumns else {
+                    throw CommandFailure("\(source): rows have \(width) columns, but \(model) expects \(network.inputSize) features (optionally followed by \(targetColumns) target column(s))")
+                }
+                if !quiet {
+                    Self.note(width == network.inputSize
+                        ? "\(source): \(lines.count) rows of \(width) features"
+                        : "\(source): \(lines.count) rows of \(network.inputSize) features and \(targetColumns) target column(s), ignored")
+                }
             }
             var matrix = Matrix<Float>(rows: lines.count, columns: network.inputSize)
             for (r, line) in lines.enumerated() {
-                for c in 0..<network.inputSize {
-                    matrix[r, c] = Float(try CSVReader.finiteNumber(line.fields[c], path: source, line: line.number, column: c))
+                for (c, column) in features.enumerated() {
+                    matrix[r, c] = Float(try CSVReader.finiteNumber(line.fields[column], path: source, line: line.number, column: column))
                 }
             }
             inputs = matrix

@@ -21,6 +21,12 @@ struct Train: ParsableCommand {
     @Option(help: "Validation data (same forms as --data); its test split is used when it has one.")
     var validation: String?
 
+    @Option(help: "CSV data: the target column(s), by header name or 1-based number, comma-separated (default: the last).")
+    var target: String?
+
+    @Option(help: "CSV data: columns that are neither features nor targets (an id), by header name or 1-based number, comma-separated.")
+    var ignore: String?
+
     @Option(name: .customLong("validation-split"), parsing: .unconditional, help: "Fraction of the training data held out for validation (seeded).")
     var validationSplit: Double?
 
@@ -150,6 +156,12 @@ struct Train: ParsableCommand {
         if let data { recipe.data = data }
         if let validation { recipe.validationData = validation }
         if let validationSplit { recipe.validationSplit = validationSplit }
+        if target != nil || ignore != nil {
+            func names(_ list: String?) -> [String] {
+                list.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+            }
+            recipe.csvColumns = CSVColumns(targets: names(target), ignored: names(ignore))
+        }
         if noValidation {
             recipe.validationData = nil
             recipe.validationSplit = nil
@@ -189,7 +201,7 @@ struct Train: ParsableCommand {
         var given: [String] = []
         func note(_ isSet: Bool, _ name: String) { if isSet { given.append(name) } }
         note(preset != nil, "--preset"); note(data != nil, "--data"); note(validation != nil, "--validation")
-        note(validationSplit != nil, "--validation-split"); note(noValidation, "--no-validation"); note(scale != nil, "--scale")
+        note(validationSplit != nil, "--validation-split"); note(target != nil, "--target"); note(ignore != nil, "--ignore"); note(noValidation, "--no-validation"); note(scale != nil, "--scale")
         note(layers != nil, "--layers"); note(activation != nil, "--activation"); note(loss != nil, "--loss")
         note(noHiddenBias, "--no-hidden-bias"); note(initializer != nil, "--init"); note(initWeights != nil, "--init-weights")
         note(optimizer != nil, "--optimizer"); note(learningRate != nil, "--learning-rate"); note(momentum != nil, "--momentum")

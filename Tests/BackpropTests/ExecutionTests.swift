@@ -80,20 +80,25 @@ import Testing
             execution: ExecutionPolicy(
                 backend: Backend(threads: 2),
                 threadTuner: ThreadTuner(candidates: [1, 2], warmUpSteps: 1, blockSteps: 2, rounds: 1)))
-        #expect(Backend.current.threads == 1)
+        // The caller's own setting, one the trainer never uses (the test thread may have
+        // run other tests that set theirs).
+        let saved = Backend.current
+        defer { Backend.current = saved }
+        Backend.current.threads = 3
         _ = try trainer.trainEpoch(on: Self.onlineData(rows: 100, seed: 5)) { _ in
-            #expect(Backend.current.threads == 1)
+            #expect(Backend.current.threads == 3)
             #expect(bp_flush_subnormals_get() == callerMode)
         }
-        #expect(Backend.current.threads == 1)
+        #expect(Backend.current.threads == 3)
         #expect(bp_flush_subnormals_get() == callerMode)
         #expect(trainer.execution.threadTuner?.chosen != nil)
     }
 
     /// Each thread has its own `Backend.current`.
     @Test func backendsArePerThread() throws {
+        let saved = Backend.current
+        defer { Backend.current = saved }
         Backend.current.threads = 2
-        defer { Backend.current.threads = 1 }
         let seen = ConcurrentResults(count: 1)
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {

@@ -111,49 +111,56 @@ public enum CSVReader {
         return (header, rows)
     }
 
-    /// A data set from a CSV file whose last `targetColumns` columns are the targets.
+    /// A data set from a CSV file whose last `targetColumns` columns are the targets, or
+    /// whose `columns` say which are targets, features and left out (`CSVColumns`).
     ///
-    /// For classification with class indices, `targetColumns` is 1 and the last column holds
-    /// integers ≥ 0, or class names (`setosa`, `versicolor`, …): names are mapped to classes in
-    /// sorted order, as scikit-learn's `LabelEncoder` does, or through `classNames` when given
-    /// (a model's classes: an unknown name is an error naming the row), and kept as the data
+    /// For classification with class indices, there is one target column of integers ≥ 0, or
+    /// of class names (`setosa`, `versicolor`, …): names are mapped to classes in sorted
+    /// order, as scikit-learn's `LabelEncoder` does, or through `classNames` when given (a
+    /// model's classes: an unknown name is an error naming the row), and kept as the data
     /// set's `classNames`.
     public static func dataset<Scalar: NetworkScalar>(
-        path: String, targetColumns: Int, classNames: [String]? = nil, as: Scalar.Type = Scalar.self
+        path: String, targetColumns: Int, classNames: [String]? = nil, columns: CSVColumns = CSVColumns(),
+        as: Scalar.Type = Scalar.self
     ) throws(CSVReader.Error) -> Dataset<Scalar> {
-        let (_, lines) = try table(path: path)
+        let (header, lines) = try table(path: path)
         let width = lines[0].fields.count
-        guard width > targetColumns else {
-            throw Error(description: "\(path): rows have \(width) columns, but \(targetColumns) target column(s) plus at least one feature are needed")
+        if columns.isDefault {
+            guard width > targetColumns else {
+                throw Error(description: "\(path): rows have \(width) columns, but \(targetColumns) target column(s) plus at least one feature are needed")
+            }
         }
-        let features = width - targetColumns
-        var inputs = Matrix<Scalar>(rows: lines.count, columns: features)
-        var targets = Matrix<Scalar>(rows: lines.count, columns: targetColumns)
-        let namedClasses = targetColumns == 1 && lines.contains { number($0.fields[features]) == nil }
+        let (featureIndices, targetIndices) = try columns.resolve(
+            header: header, width: width, defaultTargetCount: targetColumns, source: path)
+        var inputs = Matrix<Scalar>(rows: lines.count, columns: featureIndices.count)
+        var targets = Matrix<Scalar>(rows: lines.count, columns: targetIndices.count)
+        let namedClasses = targetIndices.count == 1 && lines.contains { number($0.fields[targetIndices[0]]) == nil }
         var names: [String]?
         var classOf: [String: Int] = [:]
         if namedClasses {
-            let found = Set(lines.map { $0.fields[features] })
+            let column = targetIndices[0]
+            let found = Set(lines.map { $0.fields[column] })
             guard found.count <= Dataset<Scalar>.maximumClassCount else {
-                throw Error(description: "\(path): column \(features + 1) holds \(found.count) distinct class names, more than \(Dataset<Scalar>.maximumClassCount)")
+                throw Error(description: "\(path): column \(column + 1) holds \(found.count) distinct class names, more than \(Dataset<Scalar>.maximumClassCount)")
             }
             names = classNames ?? found.sorted()
             for (index, name) in names!.enumerated() { classOf[name] = index }
         }
         for (r, line) in lines.enumerated() {
-            for c in 0..<features {
-                inputs[r, c] = Scalar(try finiteNumber(line.fields[c], path: path, line: line.number, column: c))
+            for (c, column) in featureIndices.enumerated() {
+                inputs[r, c] = Scalar(try finiteNumber(line.fields[column], path: path, line: line.number, column: column))
             }
             if namedClasses {
-                let name = line.fields[features]
-                if name.isEmpty { _ = try finiteNumber(name, path: path, line: line.number, column: features) }
+                let column = targetIndices[0]
+                let name = line.fields[column]
+                if name.isEmpty { _ = try finiteNumber(name, path: path, line: line.number, column: column) }
                 guard let index = classOf[name] else {
-                    throw Error(description: "\(path): line \(line.number), column \(features + 1): class '\(excerpt(name))' is not one of the model's classes (\(names!.prefix(10).joined(separator: ", "))\(names!.count > 10 ? ", …" : ""))")
+                    throw Error(description: "\(path): line \(line.number), column \(column + 1): class '\(excerpt(name))' is not one of the model's classes (\(names!.prefix(10).joined(separator: ", "))\(names!.count > 10 ? ", …" : ""))")
                 }
                 targets[r, 0] = Scalar(index)
             } else {
-                for c in 0..<targetColumns {
-                    targets[r, c] = Scalar(try finiteNumber(line.fields[features + c], path: path, line: line.number, column: features + c))
+                for (c, column) in targetIndices.enumerated() {
+                    targets[r, c] = Scalar(try finiteNumber(line.fields[column], path: path, line: line.number, column: column))
                 }
             }
         }

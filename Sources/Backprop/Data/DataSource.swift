@@ -82,9 +82,10 @@ public enum DataSource: Equatable, Sendable, CustomStringConvertible {
     /// outputs (CSV: the last column is the class index, or the last k columns are targets).
     /// Pixel values of image sets stay raw (0…255): scaling is `InputScaling`'s job.
     /// A CSV's class names map to classes through `classNames` when given (a model's), else in
-    /// sorted order.
+    /// sorted order; `columns` picks a CSV's targets and the columns left out.
     public func load<Scalar: NetworkScalar>(
-        loss: LossFunction, outputSize: Int, seed: UInt64 = 0, classNames: [String]? = nil, as: Scalar.Type = Scalar.self
+        loss: LossFunction, outputSize: Int, seed: UInt64 = 0, classNames: [String]? = nil,
+        columns: CSVColumns? = nil, as: Scalar.Type = Scalar.self
     ) throws(DataSourceError) -> LoadedData<Scalar> {
         do {
             switch self {
@@ -92,7 +93,8 @@ public enum DataSource: Equatable, Sendable, CustomStringConvertible {
                 return LoadedData(training: set.generate(count: 400, seed: seed), test: set.generate(count: 400, seed: seed &+ 1))
             case .csv(let path):
                 return LoadedData(training: try CSVReader.dataset(
-                    path: path, targetColumns: loss.targetColumns(outputSize: outputSize), classNames: classNames))
+                    path: path, targetColumns: loss.targetColumns(outputSize: outputSize), classNames: classNames,
+                    columns: columns ?? CSVColumns()))
             case .idx(let directory):
                 return LoadedData(images: try IDXDataset.load(directory: directory), classNames: nil)
             case .fashionMNIST:

@@ -14,6 +14,19 @@ public enum ModelFile {
     /// The classes' names as a JSON array of strings, class 0 first (from a CSV's label
     /// column, or a data set's own names), when the training data had them.
     public static let classNamesKey = "backprop.class_names"
+    /// The CSV columns the model was trained on (`CSVColumns` as JSON), when they were chosen
+    /// (`--target`, `--ignore`): evaluate and predict read CSV files the same way.
+    public static let csvColumnsKey = "backprop.csv_columns"
+
+    /// The CSV column choice stored in the model file at `path`, nil when it has none.
+    public static func csvColumns(path: String) throws -> CSVColumns? {
+        let file = try SafeTensors.read(from: path)
+        guard let text = file.metadata[csvColumnsKey] else { return nil }
+        guard let columns = try? JSONDecoder().decode(CSVColumns.self, from: Data(text.utf8)) else {
+            throw Error("\(path): '\(csvColumnsKey)' metadata is not a column choice")
+        }
+        return columns
+    }
 
     /// The names of the model's classes stored in the file at `path`, nil when it has none.
     public static func classNames(path: String) throws -> [String]? {
@@ -75,7 +88,7 @@ public enum ModelFile {
     public static func save<Scalar: NetworkScalar>(
         _ network: Network<Scalar>, to path: String, inputScaling: InputScaling = .none,
         extraMetadata: [String: String] = [:], fullPrecision: Bool = false, replacing: Bool = true,
-        classNames: [String]? = nil
+        classNames: [String]? = nil, csvColumns: CSVColumns? = nil
     ) throws {
         var tensors: [SafeTensor] = []
         for (name, parameter) in network.parameters {
@@ -90,6 +103,9 @@ public enum ModelFile {
         metadata["format"] = "pt"
         metadata[architectureKey] = try encodeArchitecture(network.architecture)
         if inputScaling != .none { metadata[inputScalingKey] = inputScaling.encodedMetadata }
+        if let csvColumns, !csvColumns.isDefault {
+            metadata[csvColumnsKey] = String(decoding: try JSONEncoder().encode(csvColumns), as: UTF8.self)
+        }
         if let classNames {
             metadata[classNamesKey] = String(decoding: try JSONEncoder().encode(classNames), as: UTF8.self)
         }

@@ -4,6 +4,8 @@
 public struct TrainingRecipe: Codable, Equatable, Sendable {
     /// The training data, as `DataSource(parsing:)` reads it.
     public var data = "moons"
+    /// A CSV's target columns and the columns left out (nil: the last column is the target).
+    public var csvColumns: CSVColumns?
     /// A separate validation set; overrides `validationSplit`.
     public var validationData: String?
     /// Fraction of the training data held out for validation (seeded).
@@ -64,6 +66,9 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
         }
         if let patience = earlyStoppingPatience, patience < 0 {
             throw .configuration("--early-stopping patience must be ≥ 0, got \(patience)")
+        }
+        if let csvColumns, !csvColumns.isDefault, !data.hasPrefix("csv:") {
+            throw .configuration("--target and --ignore choose columns of csv: data, not of \(data)")
         }
         _ = try makeOptimizer()
     }

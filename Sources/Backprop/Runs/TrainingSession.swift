@@ -77,7 +77,7 @@ public final class TrainingSession {
             try NetworkSize(sizes: sizes, batchSize: recipe.batchSize).checkFits()
         }
         let loaded: LoadedData<Float> = try source.load(
-            loss: recipe.loss, outputSize: specification.declaredOutputSize ?? 1, seed: recipe.seed)
+            loss: recipe.loss, outputSize: specification.declaredOutputSize ?? 1, seed: recipe.seed, columns: recipe.csvColumns)
         let sizes = try specification.resolvedSizes(
             featureCount: loaded.training.featureCount,
             outputSize: try specification.declaredOutputSize ?? Self.outputSize(for: loaded.training, loss: recipe.loss, data: recipe.data))
@@ -110,7 +110,7 @@ public final class TrainingSession {
             recipe.epochs = epochs
         }
         let loaded: LoadedData<Float> = try DataSource(parsing: recipe.data).load(
-            loss: recipe.loss, outputSize: checkpoint.network.outputSize, seed: recipe.seed)
+            loss: recipe.loss, outputSize: checkpoint.network.outputSize, seed: recipe.seed, columns: recipe.csvColumns)
         try self.init(recipe: recipe, network: checkpoint.network, loaded: consume loaded, scaling: checkpoint.state.inputScaling,
                       optimizer: checkpoint.state.optimizer, position: checkpoint.state.position,
                       scheduler: checkpoint.state.scheduler, earlyStopping: checkpoint.state.earlyStopping,
@@ -141,7 +141,8 @@ public final class TrainingSession {
         var validation: Dataset<Float>?
         if let validationData = recipe.validationData {
             let other: LoadedData<Float> = try DataSource(parsing: validationData).load(
-                loss: recipe.loss, outputSize: network.outputSize, seed: recipe.seed &+ 2, classNames: training.classNames)
+                loss: recipe.loss, outputSize: network.outputSize, seed: recipe.seed &+ 2, classNames: training.classNames,
+                columns: recipe.csvColumns)
             validation = other.test ?? other.training
         } else if let fraction = recipe.validationSplit {
             let parts = try ValidationSplit(fraction: fraction, seed: recipe.seed).split(training)
@@ -248,6 +249,7 @@ public final class TrainingSession {
     /// `replacing`, never over anything already at `path` (`AtomicFile`).
     public func saveModel(to path: String, replacing: Bool = true) throws {
         let names = training.classNames.flatMap { $0.count == network.outputSize ? $0 : nil }
-        try ModelFile.save(network, to: path, inputScaling: inputScaling, replacing: replacing, classNames: names)
+        try ModelFile.save(network, to: path, inputScaling: inputScaling, replacing: replacing, classNames: names,
+                           csvColumns: recipe.csvColumns)
     }
 }
