@@ -101,7 +101,8 @@ struct Explain: ParsableCommand {
         if let data, let row {
             let source = try DataSource(parsing: data)
             let loaded: LoadedData<Double> = try source.load(
-            loss: network.loss, outputSize: network.outputSize, seed: seed, classNames: try ModelFile.classNames(path: model))
+            loss: network.loss, outputSize: network.outputSize, seed: seed, classNames: try ModelFile.classNames(path: model),
+            columns: try ModelFile.csvColumns(path: model))
             let dataset = loaded.training
             guard row >= 1, row <= dataset.count else {
                 throw CommandFailure("\(source): --row \(row) is out of range; the data has rows 1...\(dataset.count)")

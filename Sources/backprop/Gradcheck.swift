@@ -114,7 +114,8 @@ struct Gradcheck: ParsableCommand {
     ) throws -> (inputs: Matrix<Double>, targets: Matrix<Double>) {
         let source = try DataSource(parsing: data)
         let loaded: LoadedData<Double> = try source.load(
-            loss: network.loss, outputSize: network.outputSize, seed: seed, classNames: try ModelFile.classNames(path: model))
+            loss: network.loss, outputSize: network.outputSize, seed: seed, classNames: try ModelFile.classNames(path: model),
+            columns: try ModelFile.csvColumns(path: model))
         let training = loaded.training
         guard training.featureCount == network.inputSize else {
             throw CommandFailure("\(source): \(training.featureCount) features per example, but \(model) expects \(network.inputSize)")

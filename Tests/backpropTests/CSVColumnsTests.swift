@@ -45,6 +45,13 @@ import Backprop
             #expect(lines.count == 3 && lines[0] == "class,setosa,versicolor,virginica")
             let withTarget = try Predict.parse(["--model", model, "--data", "csv:\(csv)", "--quiet"]).csvText()
             #expect(withTarget.split(separator: "\n").count == 7)
+            // explain and gradcheck read the same columns.
+            let trace = try Explain.parse(["--model", model, "--data", "csv:\(csv)", "--row", "3", "--format", "json"]).output()
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(trace.utf8)) as? [String: Any])
+            let given = try #require(object["given_input"] as? [Double])
+            #expect(given.count == 2 && abs(given[0] - 7.0) < 1e-6 && abs(given[1] - 4.7) < 1e-6, "\(given)")
+            let (_, check) = try Gradcheck.parse(["--model", model, "--data", "csv:\(csv)", "--batch-size", "6"]).check()
+            #expect(check.passes(threshold: 1e-6))
         }
     }
 
