@@ -27,9 +27,10 @@ struct Evaluate: ParsableCommand {
     func output() throws -> String {
         let (network, scaling): (Network<Float>, InputScaling) = try plain.load(model)
         let source = try DataSource(parsing: data)
+        let reading = try ModelFile.dataReading(path: model)
         let loaded: LoadedData<Float> = try source.load(
-            loss: network.loss, outputSize: network.outputSize, seed: seed, classNames: try ModelFile.classNames(path: model),
-            columns: try ModelFile.csvColumns(path: model))
+            loss: network.loss, outputSize: network.outputSize, seed: seed, classNames: reading.classNames,
+            columns: reading.csvColumns)
         var dataset = loaded.test ?? loaded.training
         do {
             try scaling.apply(to: &dataset)

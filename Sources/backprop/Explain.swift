@@ -100,9 +100,10 @@ struct Explain: ParsableCommand {
     func example(for network: Network<Double>) throws -> ([Double], [Double]) {
         if let data, let row {
             let source = try DataSource(parsing: data)
+            let reading = try ModelFile.dataReading(path: model)
             let loaded: LoadedData<Double> = try source.load(
-            loss: network.loss, outputSize: network.outputSize, seed: seed, classNames: try ModelFile.classNames(path: model),
-            columns: try ModelFile.csvColumns(path: model))
+            loss: network.loss, outputSize: network.outputSize, seed: seed, classNames: reading.classNames,
+            columns: reading.csvColumns)
             let dataset = loaded.training
             guard row >= 1, row <= dataset.count else {
                 throw CommandFailure("\(source): --row \(row) is out of range; the data has rows 1...\(dataset.count)")

@@ -113,9 +113,10 @@ struct Gradcheck: ParsableCommand {
         of data: String, rows: Int, network: Network<Double>, scaling: InputScaling, model: String, seed: UInt64
     ) throws -> (inputs: Matrix<Double>, targets: Matrix<Double>) {
         let source = try DataSource(parsing: data)
+        let reading = try ModelFile.dataReading(path: model)
         let loaded: LoadedData<Double> = try source.load(
-            loss: network.loss, outputSize: network.outputSize, seed: seed, classNames: try ModelFile.classNames(path: model),
-            columns: try ModelFile.csvColumns(path: model))
+            loss: network.loss, outputSize: network.outputSize, seed: seed, classNames: reading.classNames,
+            columns: reading.csvColumns)
         let training = loaded.training
         guard training.featureCount == network.inputSize else {
             throw CommandFailure("\(source): \(training.featureCount) features per example, but \(model) expects \(network.inputSize)")

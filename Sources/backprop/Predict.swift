@@ -54,7 +54,7 @@ struct Predict: ParsableCommand {
     /// The header line and one line per row, as printed.
     func csvText() throws -> String {
         let (network, scaling): (Network<Float>, InputScaling) = try plain.load(model)
-        let classNames = try ModelFile.classNames(path: model)
+        let (classNames, csvColumns) = try ModelFile.dataReading(path: model)
         var inputs: Matrix<Float>
         switch try DataSource(parsing: data) {
         case .csv(let path):
@@ -65,7 +65,7 @@ struct Predict: ParsableCommand {
             let width = lines[0].fields.count
             let targetColumns = network.loss.targetColumns(outputSize: network.outputSize)
             var features = Array(0..<min(width, network.inputSize))
-            if let columns = try ModelFile.csvColumns(path: model) {
+            if let columns = csvColumns {
                 // The model's own choice of targets and ignored columns, where the file has them.
                 features = try columns.resolve(
                     header: header, width: width, defaultTargetCount: targetColumns, source: source, requiringTargets: false).features

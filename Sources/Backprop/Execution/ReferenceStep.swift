@@ -28,8 +28,4 @@ public final class ReferenceStep<Scalar: NetworkScalar>: TrainingStep {
         L2Penalty(l2).addGradient(to: network.parameters)
         return cost
     }
-
-    public func applyUpdate(in workspace: Workspace<Scalar>, optimizer: inout any Optimizer) {
-        optimizer.step(gradientsForUpdate)
-    }
 }

@@ -1,5 +1,5 @@
 /// The training step of a network on `SmallNetworkPath`: forward, loss and BP1-BP4 in one
-/// fused kernel (storing only the logits of the hidden outputs, all a step reads), then the
+/// fused kernel (storing only the logits, not the hidden outputs: all a step reads), then the
 /// L2 term and the optimizer on every parameter, as `ReferenceStep` does. A batch the kernel
 /// does not take (shapes it was not built for) runs the reference equations instead.
 final class SmallNetworkStep<Scalar: NetworkScalar>: TrainingStep {
@@ -22,9 +22,5 @@ final class SmallNetworkStep<Scalar: NetworkScalar>: TrainingStep {
         }
         L2Penalty(configuration.l2).addGradient(to: network.parameters)
         return cost
-    }
-
-    func applyUpdate(in workspace: Workspace<Scalar>, optimizer: inout any Optimizer) {
-        optimizer.step(gradientsForUpdate)
     }
 }

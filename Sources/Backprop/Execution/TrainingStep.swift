@@ -42,3 +42,10 @@ public protocol TrainingStep<Scalar>: AnyObject {
     /// `gradientsForUpdate`, then any update the step fused.
     func applyUpdate(in workspace: Workspace<Scalar>, optimizer: inout any Optimizer)
 }
+
+extension TrainingStep {
+    /// The optimizer's rule on `gradientsForUpdate`, for steps that fuse no update.
+    public func applyUpdate(in workspace: Workspace<Scalar>, optimizer: inout any Optimizer) {
+        optimizer.step(gradientsForUpdate)
+    }
+}

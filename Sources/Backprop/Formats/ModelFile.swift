@@ -20,7 +20,18 @@ public enum ModelFile {
 
     /// The CSV column choice stored in the model file at `path`, nil when it has none.
     public static func csvColumns(path: String) throws -> CSVColumns? {
+        try csvColumns(from: SafeTensors.read(from: path), path: path)
+    }
+
+    /// What reading data for the model at `path` needs besides its network, from one read of
+    /// the file: its classes' names and its CSV column choice (either nil when it has none).
+    public static func dataReading(path: String) throws -> (classNames: [String]?, csvColumns: CSVColumns?) {
         let file = try SafeTensors.read(from: path)
+        return (try classNames(from: file, path: path), try csvColumns(from: file, path: path))
+    }
+
+    /// The CSV column choice stored in an already-read model file, nil when it has none.
+    static func csvColumns(from file: SafeTensors, path: String) throws -> CSVColumns? {
         guard let text = file.metadata[csvColumnsKey] else { return nil }
         guard let columns = try? JSONDecoder().decode(CSVColumns.self, from: Data(text.utf8)) else {
             throw Error("\(path): '\(csvColumnsKey)' metadata is not a column choice")
